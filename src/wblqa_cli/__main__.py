@@ -1,0 +1,3 @@
+from wblqa_cli.cli import main
+
+main()

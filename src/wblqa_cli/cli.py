@@ -1,0 +1,74 @@
+"""The ``wblqa`` command: the root, its options, and the sub-apps. Wiring only."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from wblqa_cli import __version__
+from wblqa_cli.commands import centre, db, programme
+from wblqa_cli.commands._common import State, report_error
+from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
+
+
+class WblqaGroup(TyperGroup):
+    """Turns a :class:`WblqaError` or Ctrl-C anywhere below into a message and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WblqaError as error:
+            report_error(error)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("\nInterrupted.\n")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+app = typer.Typer(
+    name="wblqa",
+    cls=WblqaGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    help="Quality assurance for centres delivering Pearson BTEC work-based learning: "
+    "the Annual Quality Declaration, collaborative arrangements, retention of learner "
+    "work and QA documents, and the verification cycle.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"wblqa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db_option: str | None = typer.Option(
+        None,
+        "--db",
+        envvar="WBLQA_DB",
+        metavar="PATH_OR_URL",
+        help="The store: a SQLite file or a SQLAlchemy URL. "
+        "Default: wblqa.db in your user data directory.",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    ctx.obj = State(db=db_option)
+
+
+app.add_typer(centre.app, name="centre")
+app.add_typer(programme.app, name="programme")
+app.add_typer(db.app, name="db")
+
+
+def main() -> None:
+    app(prog_name="wblqa")

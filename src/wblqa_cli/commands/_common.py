@@ -1,0 +1,74 @@
+"""What every command shares: the root state, opening the store, reporting errors."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from wblqa_cli.errors import InputError, WblqaError
+
+if TYPE_CHECKING:
+    from wblqa_cli.store import Store
+
+
+@dataclass
+class State:
+    """Options of the root command, handed to every sub-command through the context."""
+
+    db: str | None = None
+    _store: Any = field(default=None, repr=False)
+
+    def store(self) -> Store:
+        """The migrated store, opened on first use and kept for the command's life."""
+        if self._store is None:
+            from wblqa_cli.store import open_store
+
+            self._store = open_store(self.db)
+        return self._store  # type: ignore[no-any-return]
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+def store(ctx: typer.Context) -> Store:
+    return state(ctx).store()
+
+
+def report_error(error: WblqaError) -> None:
+    """One or two lines on stderr: the message, then the hint if there is one."""
+    sys.stderr.write(f"Error: {error.message}\n")
+    if error.hint:
+        sys.stderr.write(f"{error.hint}\n")
+
+
+def as_of(value: str | None, option: str = "--as-of") -> date:
+    """The date a command reasons about: ``--as-of`` if given, else today."""
+    from wblqa_cli.dates import parse_date, today
+
+    return parse_date(value, option) if value is not None else today()
+
+
+def date_option(value: str | None, option: str) -> date | None:
+    from wblqa_cli.dates import parse_date
+
+    return parse_date(value, option) if value is not None else None
+
+
+def require_tty(what: str, alternative: str) -> None:
+    """Refuse to prompt without a terminal; say how to run non-interactively."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InputError(
+            f"{what} needs answers and there is no terminal to ask them on.",
+            hint=alternative,
+        )
+
+
+JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout.")

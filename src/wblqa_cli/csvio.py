@@ -1,0 +1,139 @@
+"""CSV in and out.
+
+In: a header row naming known columns; every error names the file, the line
+and the column. Out: UTF-8, a header row, formula-like cells neutralised as
+OWASP advises (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from wblqa_cli.errors import InputError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula."""
+    if cell is None:
+        return ""
+    text = cell if isinstance(cell, str) else str(cell)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def writer(stream: IO[str]) -> Any:
+    return csv.writer(stream, lineterminator="\n")
+
+
+def write_rows(stream: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    w = writer(stream)
+    w.writerow(header)
+    for row in rows:
+        w.writerow([neutralise(c) for c in row])
+
+
+@contextmanager
+def open_input(name: str) -> Iterator[tuple[IO[str], str]]:
+    """Open a CSV file (or ``-`` for stdin) as UTF-8 text; yields (stream, display name)."""
+    if name == "-":
+        raw = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+        if raw is None:
+            yield sys.stdin, "<stdin>"
+            return
+        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", errors="strict")
+        try:
+            yield stream, "<stdin>"
+        finally:
+            stream.detach()
+        return
+    path = Path(name)
+    if not path.is_file():
+        raise InputError(f"{name}: no such file.")
+    with path.open(encoding="utf-8-sig", newline="", errors="strict") as stream:
+        yield stream, name
+
+
+class CsvReader:
+    """Iterate a CSV's data rows as dicts, checking the header and every row's width.
+
+    ``required`` columns must be in the header; ``optional`` ones may be; any
+    other column is an error naming it. Lines are counted as a spreadsheet
+    shows them (the header is line 1).
+    """
+
+    def __init__(
+        self,
+        stream: IO[str],
+        name: str,
+        required: Sequence[str],
+        optional: Sequence[str] = (),
+    ) -> None:
+        self.name = name
+        self._reader = csv.reader(stream)
+        self.required = tuple(required)
+        self.optional = tuple(optional)
+        self.header = self._read_header()
+
+    def _next(self) -> list[str] | None:
+        try:
+            return next(self._reader)
+        except StopIteration:
+            return None
+        except UnicodeDecodeError as exc:
+            line = self._reader.line_num + 1
+            raise InputError(
+                f"{self.name}, line {line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}).",
+                hint="Save the file as 'CSV UTF-8' from your spreadsheet.",
+            ) from None
+        except csv.Error as exc:
+            raise InputError(f"{self.name}, line {self._reader.line_num}: {exc}.") from None
+
+    def _read_header(self) -> list[str]:
+        row = self._next()
+        expected = ", ".join(self.required + self.optional)
+        if row is None:
+            raise InputError(f"{self.name}: the file is empty; expected a header row: {expected}.")
+        header = [h.strip().lower() for h in row]
+        for column in header:
+            if column not in self.required and column not in self.optional:
+                raise InputError(
+                    f"{self.name}, line 1: unknown column {column!r}; expected {expected}."
+                )
+        for column in self.required:
+            if column not in header:
+                raise InputError(
+                    f"{self.name}, line 1: the header is missing column {column!r}; "
+                    f"expected {expected}."
+                )
+        if len(set(header)) != len(header):
+            raise InputError(f"{self.name}, line 1: a column is named twice.")
+        return header
+
+    @property
+    def line(self) -> int:
+        return self._reader.line_num
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        width = len(self.header)
+        while True:
+            row = self._next()
+            if row is None:
+                return
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            line = self._reader.line_num
+            if len(row) != width:
+                raise InputError(
+                    f"{self.name}, line {line}: expected {width} cells "
+                    f"({', '.join(self.header)}), found {len(row)}."
+                )
+            yield line, {k: v.strip() for k, v in zip(self.header, row, strict=True)}

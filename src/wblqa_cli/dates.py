@@ -1,0 +1,156 @@
+"""Dates in, and academic years.
+
+Accepted date forms: ISO 8601 (``2025-07-15``) and the UK's day-first forms
+(``15/07/2025``, ``15-07-2025``, ``15.07.2025``, ``15 July 2025``,
+``15 Jul 2025``, ``Tuesday 15 July 2025``). An all-numeric date is read
+day-first. A date that does not exist (``31/02/2025``), a partial date
+(``July 2025``) or anything that is not a date is an :class:`InputError`
+naming the value and where it came from.
+
+Academic years are written ``2024-25`` (``2024/25`` and ``2024-2025`` are
+accepted too). The year ``N-(N+1)`` runs from 1 September N to 31 August N+1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from wblqa_cli.errors import InputError, where
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
+# Two defaults that differ in every field: a component missing from the text
+# takes its value from the default, so the two parses disagree.
+_DEFAULT_A = datetime(2001, 1, 1)
+_DEFAULT_B = datetime(2002, 2, 2)
+
+
+def _bad(text: str, context: str | None, why: str) -> InputError:
+    place = f" ({context})" if context else ""
+    return InputError(
+        f"{text!r}{place} is not a valid date: {why}.",
+        hint="Write dates as 2025-07-15, 15/07/2025 or 15 July 2025.",
+    )
+
+
+def parse_date(text: str, context: str | None = None) -> date:
+    """Parse one date a person typed or a file held.
+
+    ``context`` says where the value came from (an option name, a file, row and
+    column) and is repeated in the error message.
+    """
+    value = text.strip() if isinstance(text, str) else ""
+    if not value:
+        raise _bad(str(text), context, "it is empty")
+    if _ISO.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise _bad(value, context, "that day does not exist") from None
+    numeric = _NUMERIC.fullmatch(value)
+    if numeric:
+        day, month, year = (int(g) for g in numeric.groups())
+        if len(numeric.group(3)) == 2:
+            year += 2000
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise _bad(value, context, "that day does not exist") from None
+    return _parse_words(value, context)
+
+
+def _parse_words(value: str, context: str | None) -> date:
+    from dateutil import parser
+
+    if not re.search(r"[A-Za-z]", value) or not re.search(r"\d", value):
+        raise _bad(value, context, "expected a day, a month and a year")
+    try:
+        a = parser.parse(value, dayfirst=True, default=_DEFAULT_A)
+        b = parser.parse(value, dayfirst=True, default=_DEFAULT_B)
+    except (ValueError, OverflowError) as exc:
+        why = "that day does not exist" if "out of range" in str(exc) else "not a date"
+        raise _bad(value, context, why) from None
+    if (a.year, a.month, a.day) != (b.year, b.month, b.day):
+        raise _bad(value, context, "it needs a day, a month and a year")
+    if a.time() != datetime.min.time() or a.tzinfo is not None:
+        raise _bad(value, context, "give a date without a time")
+    return a.date()
+
+
+def parse_optional_date(text: str | None, context: str | None = None) -> date | None:
+    """Like :func:`parse_date`, but an empty or missing value is ``None``."""
+    if text is None or not str(text).strip():
+        return None
+    return parse_date(text, context)
+
+
+def parse_date_or_none(text: str, *, file: str, line: int, column: str) -> date | None:
+    """A date cell of a CSV file; empty is ``None``, the error names file, line, column."""
+    return parse_optional_date(text, where(file, f"line {line}", f"column {column!r}"))
+
+
+_YEAR = re.compile(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})")
+
+
+@dataclass(frozen=True, order=True)
+class AcademicYear:
+    """An academic year, 1 September ``start_year`` to 31 August ``start_year + 1``."""
+
+    start_year: int
+
+    @classmethod
+    def parse(cls, text: str, context: str | None = None) -> AcademicYear:
+        m = _YEAR.fullmatch(text.strip())
+        if m:
+            first = int(m.group(1))
+            second = int(m.group(2))
+            expected = first + 1 if len(m.group(2)) == 4 else (first + 1) % 100
+            if second == expected:
+                return cls(first)
+        place = f" ({context})" if context else ""
+        raise InputError(
+            f"{text!r}{place} is not an academic year.",
+            hint="Write it as 2024-25 (or 2024/25): September 2024 to August 2025.",
+        )
+
+    @classmethod
+    def containing(cls, day: date) -> AcademicYear:
+        return cls(day.year if day.month >= 9 else day.year - 1)
+
+    @property
+    def start(self) -> date:
+        return date(self.start_year, 9, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.start_year + 1, 8, 31)
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return self.label
+
+    def next(self) -> AcademicYear:
+        return AcademicYear(self.start_year + 1)
+
+    def previous(self) -> AcademicYear:
+        return AcademicYear(self.start_year - 1)
+
+
+def academic_year_option(text: str | None, today: date, context: str = "--year") -> AcademicYear:
+    """The academic year a ``--year`` option names, or the one containing ``today``."""
+    if text is None:
+        return AcademicYear.containing(today)
+    return AcademicYear.parse(text, context)
+
+
+def today() -> date:
+    """Today's date; the only place the CLI asks the clock (commands take ``--as-of``)."""
+    return date.today()

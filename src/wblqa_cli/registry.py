@@ -1,0 +1,66 @@
+"""Centres and programmes as plain objects, and the rules for registering them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from wblqa_cli.errors import InputError
+
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._\- ]{0,39}")
+
+
+@dataclass(frozen=True)
+class Centre:
+    number: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Programme:
+    code: str
+    title: str
+    centre_number: str | None = None
+    sector: str | None = None
+    dcs_expiry: date | None = None
+    expected_certification: tuple[date, ...] = field(default_factory=tuple)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "centre": self.centre_number,
+            "sector": self.sector,
+            "dcs_expiry": self.dcs_expiry,
+            "expected_certification": list(self.expected_certification),
+        }
+
+
+def check_centre_number(value: str, context: str = "centre number") -> str:
+    """A centre number as Pearson issues it: letters and digits, no spaces."""
+    number = value.strip()
+    if not re.fullmatch(r"[A-Za-z0-9]{1,12}", number):
+        raise InputError(
+            f"{value!r} ({context}) is not a centre number: use the letters and digits "
+            "of your Pearson centre number, e.g. 12345."
+        )
+    return number.upper()
+
+
+def check_programme_code(value: str, context: str = "programme code") -> str:
+    """A programme or qualification code: 1-40 letters, digits, '/', '.', '-', '_'."""
+    code = value.strip()
+    if not _CODE.fullmatch(code):
+        raise InputError(
+            f"{value!r} ({context}) is not a programme code: use letters, digits and "
+            "/ . - _ (e.g. 603/1234/5 or BA1234), up to 40 characters."
+        )
+    return code
+
+
+def check_text(value: str, context: str) -> str:
+    text = " ".join(value.split())
+    if not text:
+        raise InputError(f"{context} must not be empty.")
+    return text

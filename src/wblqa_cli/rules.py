@@ -1,0 +1,195 @@
+"""Rules as data: find the ``data/`` directory and read its TOML files strictly.
+
+Every rule the tool applies lives in a TOML file under ``data/`` with a
+``source`` naming the guidance it comes from (a document short name from the
+reference README, a colon, and the section heading). This module finds the
+files (inside the installed wheel, or the source tree in an editable
+install), parses them, and offers :class:`Table`, a small reader that
+validates a table's keys and types and names the file and key in every
+error. Domain modules build their typed rules on top of it.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterator
+from datetime import date
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from wblqa_cli.errors import DataError, InputError, WblqaError
+
+#: Document short names a ``source`` may cite (see shared/reference/README.md).
+SOURCE_PREFIXES = ("wbl-qa-model-2024-25:", "btec-collab-guide-1.1:", "pearson-support:")
+
+T = TypeVar("T")
+
+
+def data_dir() -> Traversable:
+    """The rules directory: ``wblqa_cli/data`` in a wheel, else ``<repo>/data``."""
+    packaged = resources.files("wblqa_cli") / "data"
+    if packaged.is_dir():
+        return packaged
+    source_tree = Path(__file__).resolve().parents[2] / "data"
+    if source_tree.is_dir():
+        return source_tree
+    raise DataError(
+        "The rules directory 'data/' is missing from this installation.",
+        hint="Reinstall wblqa: pip install --force-reinstall wblqa",
+    )
+
+
+@functools.cache
+def load(name: str) -> dict[str, Any]:
+    """Parse ``data/<name>`` (cached). A malformed file is a :class:`DataError`."""
+    path = data_dir() / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"Rules file data/{name} is missing from this installation.") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"Rules file data/{name} is not valid TOML: {exc}.") from None
+    fmt = doc.get("format")
+    if not isinstance(fmt, int) or isinstance(fmt, bool):
+        raise DataError(f"Rules file data/{name}: key 'format' must be an integer.")
+    return doc
+
+
+def table(name: str) -> Table:
+    """The whole of ``data/<name>`` as a :class:`Table` whose errors are :class:`DataError`."""
+    return Table(load(name), f"data/{name}", error=DataError)
+
+
+class Table:
+    """A TOML table read strictly: each getter checks type; :meth:`done` rejects unknown keys.
+
+    ``where`` names the file and position (``arrangement.toml, [[organisations]] 2``)
+    and appears in every error, with the key.
+    """
+
+    def __init__(
+        self,
+        values: dict[str, Any],
+        where: str,
+        *,
+        error: type[WblqaError] = InputError,
+    ) -> None:
+        self.values = values
+        self.where = where
+        self.error = error
+        self._seen: set[str] = set()
+
+    def fail(self, key: str | None, problem: str) -> WblqaError:
+        at = f"{self.where}, key {key!r}" if key else self.where
+        return self.error(f"{at}: {problem}.")
+
+    def has(self, key: str) -> bool:
+        return key in self.values
+
+    def _get(self, key: str, kinds: tuple[type, ...], kind_name: str, required: bool) -> Any:
+        self._seen.add(key)
+        if key not in self.values:
+            if required:
+                raise self.fail(key, "is missing")
+            return None
+        value = self.values[key]
+        if isinstance(value, bool) and bool not in kinds:
+            raise self.fail(key, f"must be {kind_name}, not {value!r}")
+        if not isinstance(value, kinds):
+            raise self.fail(key, f"must be {kind_name}, not {value!r}")
+        return value
+
+    def text(self, key: str, *, required: bool = True, choices: tuple[str, ...] = ()) -> Any:
+        value = self._get(key, (str,), "text", required)
+        if value is not None and not value.strip():
+            raise self.fail(key, "must not be empty")
+        if value is not None and choices and value not in choices:
+            raise self.fail(key, f"is {value!r}; expected one of {', '.join(choices)}")
+        return value
+
+    def flag(self, key: str, *, required: bool = True) -> Any:
+        return self._get(key, (bool,), "true or false", required)
+
+    def integer(self, key: str, *, required: bool = True, minimum: int | None = None) -> Any:
+        value = self._get(key, (int,), "a whole number", required)
+        if value is not None and minimum is not None and value < minimum:
+            raise self.fail(key, f"must be at least {minimum}, not {value}")
+        return value
+
+    def day(self, key: str, *, required: bool = True) -> Any:
+        """A TOML date (``2025-09-08``); a quoted string is parsed with the UK rules."""
+        self._seen.add(key)
+        if key not in self.values:
+            if required:
+                raise self.fail(key, "is missing")
+            return None
+        value = self.values[key]
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        if isinstance(value, str):
+            from wblqa_cli.dates import parse_date
+
+            try:
+                return parse_date(value)
+            except InputError:
+                pass
+        raise self.fail(key, f"must be a date such as 2025-09-08, not {value!r}")
+
+    def text_list(self, key: str, *, required: bool = True) -> Any:
+        value = self._get(key, (list,), "a list of text", required)
+        if value is None:
+            return None
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(key, f"must be a list of text; {item!r} is not")
+        return list(value)
+
+    def table(self, key: str, *, required: bool = True) -> Table | None:
+        value = self._get(key, (dict,), "a table", required)
+        if value is None:
+            return None
+        return Table(value, f"{self.where}, [{key}]", error=self.error)
+
+    def tables(self, key: str, *, required: bool = False) -> Iterator[Table]:
+        """Each entry of an array of tables ``[[key]]``, numbered from 1 in errors."""
+        value = self._get(key, (list,), "an array of tables", required)
+        for number, item in enumerate(value or [], start=1):
+            if not isinstance(item, dict):
+                raise self.fail(key, f"entry {number} must be a table")
+            yield Table(item, f"{self.where}, [[{key}]] {number}", error=self.error)
+
+    def source(self, key: str = "source") -> Any:
+        """A citation: a known document short name, a colon, a section heading."""
+        value = self.text(key)
+        if not value.startswith(SOURCE_PREFIXES) or not value.split(":", 1)[1].strip():
+            raise self.fail(
+                key,
+                f"{value!r} must cite a document ({', '.join(SOURCE_PREFIXES)}) and a section",
+            )
+        return value
+
+    def done(self) -> None:
+        """Reject keys no getter asked for (a typo in a file is an error, not a default)."""
+        unknown = sorted(set(self.values) - self._seen)
+        if unknown:
+            raise self.fail(unknown[0], "is not a known key")
+
+
+def period_from(t: Table, key: str = "period") -> dict[str, int]:
+    """A period table such as ``{ weeks = 12 }`` or ``{ years = 3 }``."""
+    p = t.table(key)
+    assert p is not None
+    out: dict[str, int] = {}
+    for unit in ("years", "months", "weeks", "days"):
+        n = p.integer(unit, required=False, minimum=0)
+        if n is not None:
+            out[unit] = n
+    p.done()
+    if not out:
+        raise t.fail(key, "must give years, months, weeks or days")
+    return out

@@ -1,0 +1,139 @@
+"""Opening a store: engine, pragmas, permissions, migrations."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+from wblqa_cli.errors import StoreError
+from wblqa_cli.location import StoreLocation, resolve
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class Store:
+    """An open, migrated store. Use :meth:`session` for a unit of work."""
+
+    def __init__(self, engine: Engine, location: StoreLocation) -> None:
+        self.engine = engine
+        self.location = location
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction: committed when the block ends, rolled back on error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _prepare_file(path: Path) -> None:
+    """Create the directory (0700) and the file (0600) before SQLite does."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the store at {path}: {exc.strerror}.") from None
+    if path.is_dir():
+        raise StoreError(f"The store path {path} is a directory; give a file name.")
+
+
+def _sqlite_engine(location: StoreLocation) -> Engine:
+    if location.path is None:  # in-memory, for tests
+        engine = create_engine(
+            "sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool
+        )
+    else:
+        engine = create_engine(location.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE: a writer takes
+        # the lock up front and waits for it (busy timeout), instead of failing
+        # with "database is locked" when a read transaction tries to write.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if location.path is not None:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def open_store(option: str | None = None, *, migrate: bool = True) -> Store:
+    """Open (creating if need be) and migrate the store named by ``--db``/env/default."""
+    from wblqa_cli.store import migrations
+
+    location = resolve(option)
+    if location.url.startswith("sqlite"):
+        if location.path is not None:
+            _prepare_file(location.path)
+        engine = _sqlite_engine(location)
+    else:
+        try:
+            engine = create_engine(location.url, pool_pre_ping=True)
+        except Exception as exc:  # unknown dialect, missing driver, malformed URL
+            raise StoreError(f"Cannot use the store URL {location.display}: {exc}.") from None
+    store = Store(engine, location)
+    try:
+        if migrate:
+            migrations.migrate(store)
+    except OperationalError as exc:
+        store.close()
+        raise StoreError(f"Cannot open the store {location.display}: {exc.orig}.") from None
+    except DBAPIError as exc:
+        store.close()
+        raise StoreError(f"Cannot open the store {location.display}: {exc.orig}.") from None
+    return store
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """Copy a SQLite store consistently (the online backup API) to ``target``, mode 0600."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        raise StoreError(f"{target} already exists; choose another file name.")
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        with dst:
+            src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
+def backup_name(path: Path, label: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")

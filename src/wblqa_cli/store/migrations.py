@@ -1,0 +1,147 @@
+"""Schema migrations: ordered, named functions, each applied once and recorded.
+
+Like ``llm/migrations.py``: every schema change is a function here, applied
+in order and recorded in ``wblqa_migrations``. Each uses Alembic's
+operations, so the same migration runs on SQLite and PostgreSQL. Pending
+migrations run in one transaction after a backup copy of the file, so a
+failed migration leaves the store as it was. A store that records a
+migration this program does not know was written by a newer wblqa and is
+refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+
+from wblqa_cli.errors import StoreError
+from wblqa_cli.store.engine import Store, backup_name, backup_sqlite
+
+TABLE = "wblqa_migrations"
+Migration = Callable[[Operations], None]
+
+
+def _timestamps() -> list[sa.Column[datetime]]:
+    return [sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)]
+
+
+def m001_centres_programmes_audit(op: Operations) -> None:
+    """Centres, their programmes, expected certification dates, settings, the audit log."""
+    op.create_table(
+        "centre",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("number", sa.String(), nullable=False, unique=True),
+        sa.Column("name", sa.String(), nullable=False),
+        *_timestamps(),
+    )
+    op.create_table(
+        "programme",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("code", sa.String(), nullable=False, unique=True),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column(
+            "centre_id", sa.Integer(), sa.ForeignKey("centre.id", ondelete="RESTRICT"), index=True
+        ),
+        sa.Column("sector", sa.String()),
+        sa.Column("dcs_expiry", sa.Date()),
+        *_timestamps(),
+    )
+    op.create_table(
+        "expected_certification",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "programme_id",
+            sa.Integer(),
+            sa.ForeignKey("programme.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.UniqueConstraint("programme_id", "date"),
+    )
+    op.create_table(
+        "setting",
+        sa.Column("key", sa.String(), primary_key=True),
+        sa.Column("value", sa.String(), nullable=False),
+    )
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("user", sa.String(), nullable=False),
+        sa.Column("action", sa.String(), nullable=False, index=True),
+        sa.Column("entity", sa.String(), nullable=False),
+        sa.Column("entity_id", sa.String(), nullable=False),
+        sa.Column("summary", sa.String(), nullable=False),
+        sa.Column("details", sa.Text(), nullable=False),
+        sa.Column("prev_hash", sa.String(), nullable=False),
+        sa.Column("hash", sa.String(), nullable=False),
+    )
+    op.create_index("ix_audit_log_entity", "audit_log", ["entity", "entity_id"])
+    if op.get_context().dialect.name == "sqlite":
+        # Append-only: the database itself refuses to change or remove an entry.
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+                "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+            )
+
+
+#: Every migration, in order. Append; never reorder, rename or edit a released one.
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (1, "centres_programmes_audit", m001_centres_programmes_audit),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def applied(conn: sa.Connection) -> list[int]:
+    if not sa.inspect(conn).has_table(TABLE):
+        return []
+    return [row[0] for row in conn.execute(sa.text(f"SELECT id FROM {TABLE} ORDER BY id"))]
+
+
+def current_version(store: Store) -> int:
+    with store.engine.connect() as conn:
+        done = applied(conn)
+    return max(done, default=0)
+
+
+def migrate(store: Store) -> list[str]:
+    """Bring the store to :data:`SCHEMA_VERSION`; returns the names applied."""
+    known = {number for number, _, _ in MIGRATIONS}
+    with store.engine.connect() as conn:
+        done = applied(conn)
+    newer = [n for n in done if n not in known]
+    if newer or max(done, default=0) > SCHEMA_VERSION:
+        raise StoreError(
+            f"The store {store.location.display} was written by a newer wblqa "
+            f"(schema {max(done)}; this program knows up to {SCHEMA_VERSION}).",
+            hint="Upgrade wblqa (pip install --upgrade wblqa) to use this store.",
+        )
+    pending = [m for m in MIGRATIONS if m[0] not in done]
+    if not pending:
+        return []
+    if done and store.is_sqlite and store.location.path is not None:
+        path = store.location.path
+        backup_sqlite(path, backup_name(path, f"before-schema-{pending[-1][0]}"))
+    with store.engine.begin() as conn:
+        if not done:
+            conn.execute(
+                sa.text(
+                    f"CREATE TABLE IF NOT EXISTS {TABLE} "
+                    "(id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)"
+                )
+            )
+        op = Operations(MigrationContext.configure(conn))
+        for number, name, function in pending:
+            function(op)
+            conn.execute(
+                sa.text(f"INSERT INTO {TABLE} (id, name, applied_at) VALUES (:i, :n, :a)"),
+                {"i": number, "n": name, "a": datetime.now(UTC).isoformat(timespec="seconds")},
+            )
+    return [name for _, name, _ in pending]
