@@ -39,18 +39,18 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def invoke(runner: CliRunner):  # type: ignore[no-untyped-def]
+def invoke(runner: CliRunner):
     """Run ``wblqa ARGS`` in-process; returns the click Result (stdout, stderr, exit_code)."""
     from wblqa_cli.cli import app
 
-    def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    def run(*args: str, input: str | None = None):
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return run
 
 
 @pytest.fixture
-def centre(invoke):  # type: ignore[no-untyped-def]
+def centre(invoke):
     """A store with one centre, 12345."""
     result = invoke("centre", "add", "12345", "--name", "North Vale College")
     assert result.exit_code == 0, result.output

@@ -8,7 +8,6 @@ OWASP advises (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR).
 from __future__ import annotations
 
 import csv
-import io
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -41,25 +40,36 @@ def write_rows(stream: IO[str], header: Sequence[str], rows: Iterable[Sequence[o
         w.writerow([neutralise(c) for c in row])
 
 
-@contextmanager
-def open_input(name: str) -> Iterator[tuple[IO[str], str]]:
-    """Open a CSV file (or ``-`` for stdin) as UTF-8 text; yields (stream, display name)."""
-    if name == "-":
-        raw = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
-        if raw is None:
-            yield sys.stdin, "<stdin>"
-            return
-        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", errors="strict")
+def _decoded(lines: Iterable[bytes], name: str) -> Iterator[str]:
+    """Decode line by line, so that a bad byte is reported on its own line."""
+    for number, raw in enumerate(lines, start=1):
         try:
-            yield stream, "<stdin>"
-        finally:
-            stream.detach()
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{name}, line {number}: not UTF-8 text (byte 0x{raw[exc.start]:02x}).",
+                hint="Save the file as 'CSV UTF-8' from your spreadsheet.",
+            ) from None
+        if number == 1:
+            text = text.removeprefix("\ufeff")
+        yield text
+
+
+@contextmanager
+def open_input(name: str) -> Iterator[tuple[Iterator[str], str]]:
+    """Open a CSV file (or ``-`` for stdin) as UTF-8 lines; yields (lines, display name)."""
+    if name == "-":
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:
+            yield iter(sys.stdin), "<stdin>"
+            return
+        yield _decoded(raw, "<stdin>"), "<stdin>"
         return
     path = Path(name)
     if not path.is_file():
         raise InputError(f"{name}: no such file.")
-    with path.open(encoding="utf-8-sig", newline="", errors="strict") as stream:
-        yield stream, name
+    with path.open("rb") as stream:
+        yield _decoded(stream, name), name
 
 
 class CsvReader:
@@ -72,7 +82,7 @@ class CsvReader:
 
     def __init__(
         self,
-        stream: IO[str],
+        stream: Iterable[str],
         name: str,
         required: Sequence[str],
         optional: Sequence[str] = (),
@@ -88,12 +98,6 @@ class CsvReader:
             return next(self._reader)
         except StopIteration:
             return None
-        except UnicodeDecodeError as exc:
-            line = self._reader.line_num + 1
-            raise InputError(
-                f"{self.name}, line {line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}).",
-                hint="Save the file as 'CSV UTF-8' from your spreadsheet.",
-            ) from None
         except csv.Error as exc:
             raise InputError(f"{self.name}, line {self._reader.line_num}: {exc}.") from None
 

@@ -1,0 +1,121 @@
+"""Dates in and academic years (SPEC: Conventions, "Dates in" and "Academic year")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wblqa_cli.dates import AcademicYear, academic_year_option, parse_date, parse_optional_date
+from wblqa_cli.errors import InputError
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-07-15", date(2025, 7, 15)),
+        ("15/07/2025", date(2025, 7, 15)),
+        ("15-07-2025", date(2025, 7, 15)),
+        ("15.07.2025", date(2025, 7, 15)),
+        ("5/7/2025", date(2025, 7, 5)),  # all-numeric is day-first
+        ("01/02/2025", date(2025, 2, 1)),  # 1 February, never 2 January
+        ("15/07/25", date(2025, 7, 15)),
+        ("15 July 2025", date(2025, 7, 15)),
+        ("15 Jul 2025", date(2025, 7, 15)),
+        ("15 jul 2025", date(2025, 7, 15)),
+        ("Tuesday 15 July 2025", date(2025, 7, 15)),
+        ("  15 July 2025 ", date(2025, 7, 15)),
+        ("29/02/2024", date(2024, 2, 29)),
+        ("1 September 2024", date(2024, 9, 1)),
+    ],
+)
+def test_accepted_forms(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("31/02/2025", "does not exist"),
+        ("29/02/2025", "does not exist"),
+        ("2025-02-30", "does not exist"),
+        ("31 Feb 2025", "does not exist"),
+        ("31/04/2025", "does not exist"),
+        ("15/13/2025", "does not exist"),
+        ("July 2025", "day, a month and a year"),
+        ("15 July", "day, a month and a year"),
+        ("2025", "day, a month and a year"),
+        ("hello", "day, a month and a year"),
+        ("", "empty"),
+        ("15 July 2025 10:30", "without a time"),
+    ],
+)
+def test_rejected_forms_name_the_value_and_place(text: str, why: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_date(text, "--certified")
+    assert why in info.value.message
+    assert "--certified" in info.value.message
+    assert repr(text) in info.value.message
+
+
+def test_optional_date_is_none_when_blank() -> None:
+    assert parse_optional_date("  ") is None
+    assert parse_optional_date(None) is None
+    assert parse_optional_date("2025-01-02") == date(2025, 1, 2)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+def test_every_real_date_round_trips_in_each_form(day: date) -> None:
+    assert parse_date(day.isoformat()) == day
+    assert parse_date(day.strftime("%d/%m/%Y")) == day
+    assert parse_date(f"{day.day} {day:%B %Y}") == day
+    assert parse_date(f"{day.day} {day:%b %Y}") == day
+
+
+@given(st.text(max_size=40))
+def test_parsing_never_raises_anything_but_input_error(text: str) -> None:
+    try:
+        result = parse_date(text, "fuzz")
+    except InputError:
+        return
+    assert isinstance(result, date)
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [("2024-25", 2024), ("2024/25", 2024), ("2024-2025", 2024), ("1999-00", 1999)],
+)
+def test_academic_year_forms(text: str, start: int) -> None:
+    year = AcademicYear.parse(text)
+    assert year.start_year == start
+    assert year.start == date(start, 9, 1)
+    assert year.end == date(start + 1, 8, 31)
+
+
+@pytest.mark.parametrize("text", ["2024-26", "2024", "24-25", "2024-5", "next year", "2025-24"])
+def test_bad_academic_years(text: str) -> None:
+    with pytest.raises(InputError, match="not an academic year"):
+        AcademicYear.parse(text, "--year")
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (date(2024, 9, 1), "2024-25"),
+        (date(2024, 8, 31), "2023-24"),
+        (date(2025, 8, 31), "2024-25"),
+        (date(2025, 1, 1), "2024-25"),
+        (date(2026, 11, 25), "2026-27"),
+    ],
+)
+def test_year_containing(day: date, label: str) -> None:
+    year = AcademicYear.containing(day)
+    assert year.label == label
+    assert day in year
+
+
+def test_year_option_defaults_to_the_year_containing_today() -> None:
+    assert academic_year_option(None, date(2025, 10, 1)).label == "2025-26"
+    assert academic_year_option("2023/24", date(2025, 10, 1)).label == "2023-24"
