@@ -130,6 +130,9 @@ def migrate(store: Store) -> list[str]:
         path = store.location.path
         backup_sqlite(path, backup_name(path, f"before-schema-{pending[-1][0]}"))
     with store.engine.begin() as conn:
+        # Read again under the write lock: another process may have migrated meanwhile.
+        done = applied(conn)
+        pending = [m for m in MIGRATIONS if m[0] not in done]
         if not done:
             conn.execute(
                 sa.text(

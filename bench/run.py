@@ -1,0 +1,156 @@
+"""wblqa benchmarks: one command, figures and their ratio to a plain baseline.
+
+    python bench/run.py [--repeat N] [--rows N] [--only NAME]
+
+Each case runs the wblqa command and its baseline as fresh processes, several
+times, and prints the median wall time of each, their ratio, the goal, and the
+peak memory of the wblqa run. The data is generated here, in a temporary
+directory. These are measurements, not tests: nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+def wblqa(*args: str) -> list[str]:
+    return [PY, "-m", "wblqa_cli", *args]
+
+
+@dataclass
+class Case:
+    name: str
+    command: Callable[[Path], list[str]]
+    baseline_name: str
+    baseline: Callable[[Path], list[str]]
+    goal: float | None = None
+    setup: Callable[[Path, argparse.Namespace], None] | None = None
+    before_each: Callable[[Path], None] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    out = subprocess.run(
+        [PY, str(HERE / "_peak.py"), *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{out.stderr}")
+    seconds, kib = out.stdout.split()
+    return float(seconds), int(kib)
+
+
+def run_case(case: Case, work: Path, args: argparse.Namespace, env: dict[str, str]) -> None:
+    if case.setup:
+        case.setup(work, args)
+    ours: list[float] = []
+    base: list[float] = []
+    peaks: list[int] = []
+    for _ in range(args.repeat):
+        if case.before_each:
+            case.before_each(work)
+        seconds, kib = measure(case.command(work), env)
+        ours.append(seconds)
+        peaks.append(kib)
+        if case.before_each:
+            case.before_each(work)
+        seconds, _ = measure(case.baseline(work), env)
+        base.append(seconds)
+    mine, theirs = statistics.median(ours), statistics.median(base)
+    ratio = mine / theirs if theirs else float("inf")
+    goal = f"≤ {case.goal:g}×" if case.goal else "—"
+    verdict = "" if case.goal is None else ("met" if ratio <= case.goal else "NOT met")
+    print(
+        f"{case.name:<38} {mine * 1000:9.1f} ms  {case.baseline_name:<30} "
+        f"{theirs * 1000:9.1f} ms  {ratio:6.2f}×  goal {goal:<7} {verdict:<7} "
+        f"peak {max(peaks) / 1024:7.1f} MiB"
+    )
+    for note in case.notes:
+        print(f"    {note}")
+
+
+def startup_cases() -> list[Case]:
+    calc = ["retention", "calc", "--received", "2025-07-15", "--json"]
+    return [
+        Case(
+            "wblqa --help",
+            lambda w: wblqa("--help"),
+            "bare Typer app --help",
+            lambda w: [PY, str(HERE / "bare_typer.py"), "--help"],
+            goal=1.25,
+        ),
+        Case(
+            "wblqa --help",
+            lambda w: wblqa("--help"),
+            "python -c pass",
+            lambda w: [PY, "-c", "pass"],
+        ),
+        Case(
+            "wblqa retention calc --json",
+            lambda w: wblqa(*calc),
+            "bare Typer app (one command)",
+            lambda w: [PY, str(HERE / "bare_typer.py"), "--name", "x"],
+            goal=1.25,
+        ),
+        Case(
+            "wblqa retention calc --json",
+            lambda w: wblqa(*calc),
+            "python -c pass",
+            lambda w: [PY, "-c", "pass"],
+        ),
+    ]
+
+
+def all_cases() -> list[Case]:
+    cases = startup_cases()
+    try:
+        from bench import scale  # the data-heavy cases, kept apart
+    except ImportError:
+        sys.path.insert(0, str(HERE.parent))
+        from bench import scale
+    cases.extend(scale.cases())
+    return cases
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per command (median)")
+    parser.add_argument("--rows", type=int, default=200_000, help="retention rows")
+    parser.add_argument("--answers", type=int, default=50_000, help="AQD answers to export")
+    parser.add_argument("--only", help="run only cases whose name contains this")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="wblqa-bench-"))
+    env = dict(os.environ)
+    env["WBLQA_DB"] = str(work / "bench.db")
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(HERE.parent / "src"), str(HERE.parent), env.get("PYTHONPATH", "")]
+    )
+    env.pop("NO_COLOR", None)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.repeat}")
+    print(f"work directory {work}\n")
+    try:
+        for case in all_cases():
+            if args.only and args.only not in case.name:
+                continue
+            run_case(case, work, args, env)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
