@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from wblqa_cli.calendar_ics import (
@@ -247,3 +249,27 @@ def test_calendar_into_a_missing_folder(invoke: Any, tmp_path: Path) -> None:
     assert not target.parent.exists()
     folder = invoke("calendar", "-o", str(tmp_path))
     assert folder.exit_code == 2 and "folder" in folder.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    start_year=st.integers(min_value=2000, max_value=2100),
+    dcs=st.lists(st.dates(date(1999, 1, 1), date(2102, 12, 31)), max_size=4),
+    today=st.dates(date(1999, 1, 1), date(2102, 12, 31)),
+)
+def test_any_year_gives_a_valid_calendar_within_it(
+    start_year: int, dcs: list[date], today: date
+) -> None:
+    year = AcademicYear(start_year)
+    programmes = [
+        Programme(f"P{i}", PROGRAMMES[1].title, dcs_expiry=d, expected_certification=(d,))
+        for i, d in enumerate(dcs)
+    ]
+    obligations = obligations_for(plan(programmes, year, today))
+    events = _events(build_calendar(obligations, stamp=STAMP))
+    assert len(events) == len(obligations)  # every UID distinct
+    for event in events.values():
+        start, end = _day(event, "dtstart"), _day(event, "dtend")
+        assert start in year and end > start
+    keys = {"aqd-deadline", "first-lsv-visit", "lsv-allocation", "sv-allocations"}
+    assert {uid_for(f"{year.label}/{k}") for k in keys} <= set(events)

@@ -210,6 +210,9 @@ def test_lookup_needs_a_query(invoke: Any) -> None:
     result = invoke("sector", "lookup")
     assert result.exit_code == 2
     assert "TITLE_OR_CODE" in result.stderr
+    empty = invoke("sector", "lookup", "  ", "--json")
+    assert empty.exit_code == 2, empty.output
+    assert "TITLE_OR_CODE is empty" in empty.stderr and empty.stdout == ""
 
 
 def test_sector_list(invoke: Any) -> None:

@@ -27,7 +27,13 @@ def lookup(
     from rich.markup import escape
 
     from wblqa_cli.cycle import lookup as look_up
+    from wblqa_cli.errors import InputError
 
+    if not query.strip():
+        raise InputError(
+            "TITLE_OR_CODE is empty.",
+            hint="Give a qualification title or a group code such as 214.",
+        )
     found = look_up(query)
     if json:
         print_json(found.as_json())
