@@ -177,6 +177,17 @@ def test_title_naming_a_sector_is_a_hint_not_a_rule(rules: CycleRules) -> None:
     assert classify(PLAIN, None, rules=rules, groups=load_sector_groups()).hints == ()
 
 
+def test_listed_title_naming_a_sector_keeps_its_group_rule_with_a_hint(rules: CycleRules) -> None:
+    title = "Pearson BTEC Level 1 Introductory Diploma in Construction"
+    for sector in (None, "599"):
+        scope = classify(title, sector, rules=rules, groups=load_sector_groups())
+        assert scope.rule is rules.listed_group and scope.group is not None
+        assert scope.group.code == "599"
+        (hint,) = scope.hints
+        assert "Construction" in hint and "599" in hint
+    assert lookup(title).hints and not lookup(BUSINESS_ADMIN).hints
+
+
 def test_unknown_stored_sector_is_flagged(rules: CycleRules) -> None:
     scope = classify(PLAIN, "999", rules=rules, groups=load_sector_groups())
     assert scope.rule is rules.default

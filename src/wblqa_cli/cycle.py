@@ -231,14 +231,25 @@ class Scope:
         return self.rule.reason
 
 
-def _title_hints(title: str, rules: CycleRules) -> tuple[str, ...]:
+def _title_hints(
+    title: str, rules: CycleRules, group: SectorGroup | None = None
+) -> tuple[str, ...]:
+    """Hints for a title that names a sector with its own minimum (never applied by guess)."""
     words = f" {normalise_title(title, drop_brand=False)} "
     hints = []
     for sector in rules.sectors.values():
-        if any(f" {w} " in words for w in sector.title_words):
+        if not any(f" {w} " in words for w in sector.title_words):
+            continue
+        if group is None:
             hints.append(
                 f"The title mentions {sector.name}: if it is a {sector.name} programme, "
                 f"tag it with --sector {sector.key} ({sector.rule.minimum_text})."
+            )
+        else:
+            hints.append(
+                f"The title mentions {sector.name}, which the guidance keeps at "
+                f"{sector.rule.minimum_text}; its listed group {group.code} expects "
+                f"{rules.listed_group.minimum_text}. Ask your standards verifier which applies."
             )
     return tuple(hints)
 
@@ -257,7 +268,8 @@ def classify(
     if sector:
         group = next((g for g in groups if g.code == sector), None)
         if group is not None:
-            return Scope(rules.listed_group, "group", group=group)
+            hints = _title_hints(title, rules, group)
+            return Scope(rules.listed_group, "group", group=group, hints=hints)
         hint = (
             f"Its sector {sector!r} is no longer a listed group or named sector; "
             "set it again with `wblqa programme import`."
@@ -265,7 +277,10 @@ def classify(
         return Scope(rules.default, "none", hints=(hint, *_title_hints(title, rules)))
     found = match_title(title, groups)
     if found.group is not None:
-        return Scope(rules.listed_group, "title", group=found.group, matched_title=found.title)
+        hints = _title_hints(title, rules, found.group)
+        return Scope(
+            rules.listed_group, "title", group=found.group, matched_title=found.title, hints=hints
+        )
     return Scope(rules.default, "none", hints=_title_hints(title, rules))
 
 
@@ -566,6 +581,7 @@ def lookup(
             title=found.title,
             exact=found.exact,
             group=found.group,
+            hints=_title_hints(found.title or query, rules, found.group),
         )
     hints = _title_hints(query, rules)
     if re.fullmatch(r"\s*\d{3}\s*", query):
