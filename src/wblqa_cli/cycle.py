@@ -33,6 +33,7 @@ from wblqa_cli.registry import Programme
 from wblqa_cli.rules import Table, load, table
 from wblqa_cli.sectors import (
     SectorGroup,
+    TitleMatch,
     find_group,
     groups_from_data,
     match_title,
@@ -247,11 +248,17 @@ def _title_hints(
             )
         else:
             hints.append(
-                f"The title mentions {sector.name}, which the guidance keeps at "
+                f"The title mentions {sector.name}, for which the guidance sets "
                 f"{sector.rule.minimum_text}; its listed group {group.code} expects "
                 f"{rules.listed_group.minimum_text}. Ask your standards verifier which applies."
             )
     return tuple(hints)
+
+
+@functools.lru_cache(maxsize=4096)
+def _match(title: str, groups: tuple[SectorGroup, ...]) -> TitleMatch:
+    """:func:`match_title`, remembered: a centre's programmes share a few titles."""
+    return match_title(title, groups)
 
 
 def classify(
@@ -275,7 +282,7 @@ def classify(
             "set it again with `wblqa programme import`."
         )
         return Scope(rules.default, "none", hints=(hint, *_title_hints(title, rules)))
-    found = match_title(title, groups)
+    found = _match(title, tuple(groups))
     if found.group is not None:
         hints = _title_hints(title, rules, found.group)
         return Scope(
