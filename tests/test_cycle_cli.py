@@ -219,7 +219,7 @@ def test_sector_list(invoke: Any) -> None:
     out = _json(invoke("sector", "list", "--json"))
     assert [g["code"] for g in out["groups"]] == [g["code"] for g in _RAW["groups"]]
     assert all(g["in_lsv_scope"] is False for g in out["groups"])
-    assert sum(g["titles"] for g in out["groups"]) == len(ALL_TITLES)
+    assert sum(g["title_count"] for g in out["groups"]) == len(ALL_TITLES)
     assert {s["key"] for s in out["sectors"]} >= {"construction", "green", "work-based-learning"}
     human = invoke("sector", "list")
     assert human.exit_code == 0, human.output

@@ -86,7 +86,7 @@ def list_(json: bool = JSON_OPTION) -> None:
                         "code": g.code,
                         "name": g.name,
                         "source_name": g.source_name,
-                        "titles": len(g.titles),
+                        "title_count": len(g.titles),
                         "in_lsv_scope": listed.in_lsv_scope,
                         "min_standards_verification": listed.min_standards_verification,
                         "source": g.source,
