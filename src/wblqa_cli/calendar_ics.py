@@ -1,0 +1,279 @@
+"""Dated obligations, and an iCalendar file of them that Outlook and Google Calendar import.
+
+Every obligation is a plain :class:`Obligation`; :func:`obligations_for`
+collects them from a verification :class:`~wblqa_cli.cycle.Plan` and from
+plain lists other parts of the tool hand in (collaborative-arrangement dates,
+retention disposal dates, or ready-made obligations), and
+:func:`build_calendar` turns any list of them into the bytes of a ``.ics``
+file. Both are pure; ``icalendar`` is imported only when a file is built.
+
+Each event is all-day (``DTSTART;VALUE=DATE``, ``DTEND`` the day after its
+last day), has a UID derived from its ``uid_key`` alone (so importing an
+updated file again updates events instead of duplicating them), cites its
+source in the description, and carries a display reminder when the
+obligation asks for one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
+
+from wblqa_cli.dates import AcademicYear
+
+if TYPE_CHECKING:
+    from wblqa_cli.cycle import CycleRules, Plan
+
+PRODID = "-//wblqa//Quality assurance obligations//EN"
+UID_DOMAIN = "wblqa"
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One dated thing to do or know; ``end_date`` (inclusive) makes it a window."""
+
+    date: dt.date
+    end_date: dt.date | None
+    summary: str
+    description: str
+    source: str
+    uid_key: str
+    reminder_days: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError(f"{self.uid_key}: end_date {self.end_date} is before {self.date}")
+        if self.reminder_days is not None and self.reminder_days < 1:
+            raise ValueError(f"{self.uid_key}: reminder_days must be at least 1")
+        if not self.uid_key.strip():
+            raise ValueError("uid_key must not be empty")
+
+    @property
+    def uid(self) -> str:
+        return uid_for(self.uid_key)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "date": self.date,
+            "end_date": self.end_date,
+            "summary": self.summary,
+            "description": self.description,
+            "source": self.source,
+            "uid": self.uid,
+            "reminder_days": self.reminder_days,
+        }
+
+
+def uid_for(uid_key: str) -> str:
+    """A stable UID: the same key always gives the same UID, in any run or store."""
+    digest = hashlib.sha256(uid_key.encode("utf-8")).hexdigest()[:32]
+    return f"{digest}@{UID_DOMAIN}"
+
+
+# --- inputs from other concerns ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArrangementDate:
+    """A collaborative-arrangement date: the latest day to apply, or a first assessment.
+
+    ``kind`` ``apply-by`` is the latest date to apply for approval of the
+    arrangement; ``first-assessment`` is a qualification's first assessment, by
+    which its Lead Internal Verifier must be appointed and standardisation done.
+    """
+
+    arrangement: str
+    kind: Literal["apply-by", "first-assessment"]
+    date: date
+    source: str
+    qualification: str | None = None
+
+
+@dataclass(frozen=True)
+class DisposalDate:
+    """Retention records that may be disposed of from a date (many records → one event)."""
+
+    dispose_from: date
+    kind: str  # what is kept, e.g. "learner work", "QA documents"
+    source: str
+    count: int = 1
+
+
+def _arrangement_obligation(a: ArrangementDate, reminder_days: int) -> Obligation:
+    if a.kind == "apply-by":
+        return Obligation(
+            a.date,
+            None,
+            f"Latest day to apply: collaborative arrangement {a.arrangement}",
+            f"Apply for approval of the collaborative arrangement {a.arrangement} by this "
+            "day, and have it approved before recruiting learners.",
+            a.source,
+            f"consortium/{a.arrangement}/apply-by",
+            reminder_days,
+        )
+    what = a.qualification or "a qualification"
+    return Obligation(
+        a.date,
+        None,
+        f"First assessment of {what} ({a.arrangement}): LIV and standardisation before it",
+        f"Before the first assessment of {what} in {a.arrangement}, the Lead Internal "
+        "Verifier must be appointed for the year and standardisation done with the Centre "
+        "Standardisation Materials.",
+        a.source,
+        f"consortium/{a.arrangement}/first-assessment/{what}",
+        reminder_days,
+    )
+
+
+def _disposal_obligations(items: Iterable[DisposalDate]) -> list[Obligation]:
+    grouped: dict[tuple[date, str, str], int] = {}
+    for item in items:
+        key = (item.dispose_from, item.kind, item.source)
+        grouped[key] = grouped.get(key, 0) + item.count
+    out = []
+    for (day, kind, source), count in sorted(grouped.items()):
+        records = f"{count} record{'s' if count != 1 else ''}"
+        out.append(
+            Obligation(
+                day,
+                None,
+                f"Retention: {kind} of {records} may be disposed of from today",
+                f"The retention period of {kind} ends: {records} may be disposed of from "
+                "this day unless on hold. See `wblqa retention due`.",
+                source,
+                f"retention/{kind}/{day.isoformat()}",
+                None,
+            )
+        )
+    return out
+
+
+# --- the collector -----------------------------------------------------------------------
+
+
+def _plan_obligations(plan: Plan, rules: CycleRules) -> list[Obligation]:
+    year = plan.academic_year.label
+    out: list[Obligation] = []
+    for k in plan.key_dates:
+        description = " ".join(part for part in (k.detail, k.note) if part)
+        out.append(
+            Obligation(
+                k.date,
+                k.end_date,
+                k.what,
+                description,
+                k.source,
+                f"{year}/{k.key}",
+                k.reminder_days,
+            )
+        )
+    for p in plan.programmes:
+        if p.dcs_expiry is not None:
+            out.append(
+                Obligation(
+                    p.dcs_expiry,
+                    None,
+                    f"Direct Claims Status expires: {p.code} {p.title}",
+                    f"The programme release (Direct Claims Status) of {p.code} {p.title} "
+                    "expires on this day: alert your Lead Standards Verifier before it does.",
+                    rules.dcs_source,
+                    f"dcs/{p.code}",
+                    rules.dcs_reminder_days,
+                )
+            )
+        for day in p.expected_certification:
+            out.append(
+                Obligation(
+                    day,
+                    None,
+                    f"Expected certification: {p.code} {p.title}",
+                    f"You expect to certificate {p.code} {p.title} on this day: make sure its "
+                    "sector standards verification has released it for certification.",
+                    rules.certification_source,
+                    f"certification/{p.code}/{day.isoformat()}",
+                    rules.certification_reminder_days,
+                )
+            )
+    return out
+
+
+def obligations_for(
+    plan: Plan,
+    *,
+    rules: CycleRules | None = None,
+    arrangements: Sequence[ArrangementDate] | None = None,
+    arrangement_reminder_days: int = 14,
+    disposals: Sequence[DisposalDate] | None = None,
+    extra: Sequence[Obligation] | None = None,
+) -> list[Obligation]:
+    """Every dated obligation of the plan's academic year, sorted by date.
+
+    From the plan: the key dates, each programme's Direct Claims Status expiry
+    and expected certification dates. Optional plain lists add collaborative-
+    arrangement dates, retention disposal dates and any ready-made obligations.
+    Only obligations starting within the academic year are kept.
+    """
+    from wblqa_cli.cycle import load_rules
+
+    rules = rules or load_rules()
+    everything = _plan_obligations(plan, rules)
+    everything += [
+        _arrangement_obligation(a, arrangement_reminder_days) for a in arrangements or ()
+    ]
+    everything += _disposal_obligations(disposals or ())
+    everything += list(extra or ())
+    return in_year(everything, plan.academic_year)
+
+
+def in_year(obligations: Iterable[Obligation], year: AcademicYear) -> list[Obligation]:
+    """The obligations that start within ``year``, by date then UID key."""
+    return sorted((o for o in obligations if o.date in year), key=lambda o: (o.date, o.uid_key))
+
+
+# --- the file ------------------------------------------------------------------------------
+
+
+def build_calendar(
+    obligations: Iterable[Obligation],
+    *,
+    stamp: datetime | None = None,
+    name: str = "wblqa obligations",
+) -> bytes:
+    """An iCalendar (RFC 5545) file of all-day events, one per obligation.
+
+    ``stamp`` is the DTSTAMP of every event (default: now, UTC). Two
+    obligations with the same ``uid_key`` are a ``ValueError``.
+    """
+    from icalendar import Alarm, Calendar, Event
+
+    stamp = stamp or datetime.now(UTC)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    seen: set[str] = set()
+    for ob in sorted(obligations, key=lambda o: (o.date, o.uid_key)):
+        if ob.uid_key in seen:
+            raise ValueError(f"two obligations share the uid_key {ob.uid_key!r}")
+        seen.add(ob.uid_key)
+        event = Event()
+        event.add("uid", ob.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", ob.date)
+        event.add("dtend", (ob.end_date or ob.date) + timedelta(days=1))
+        event.add("summary", ob.summary)
+        event.add("description", f"{ob.description}\n\nSource: {ob.source}")
+        event.add("transp", "TRANSPARENT")
+        if ob.reminder_days:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"In {ob.reminder_days} days: {ob.summary}")
+            alarm.add("trigger", timedelta(days=-ob.reminder_days))
+            event.add_component(alarm)
+        cal.add_component(event)
+    return bytes(cal.to_ical())

@@ -1,0 +1,62 @@
+"""``wblqa calendar``: every dated obligation the store knows, as an iCalendar file."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import typer
+
+from wblqa_cli.commands.cycle import AS_OF_OPTION, YEAR_OPTION, load_plan
+from wblqa_cli.errors import InputError
+from wblqa_cli.output import note
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, readable by the owner only (0600)."""
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        raise InputError(f"Cannot write {path} (-o): the folder {folder} does not exist.")
+    if path.is_dir():
+        raise InputError(f"Cannot write {path} (-o): it is a folder; give a file name.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+            Path(tmp).replace(path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InputError(f"Cannot write {path} (-o): {exc.strerror}.") from None
+
+
+def calendar(
+    ctx: typer.Context,
+    output: str = typer.Option(
+        ..., "-o", "--output", metavar="FILE.ics", help="The file to write, or - for stdout."
+    ),
+    year: str | None = YEAR_OPTION,
+    as_of_text: str | None = AS_OF_OPTION,
+) -> None:
+    """Write the year's dated obligations as an iCalendar file for Outlook or Google Calendar.
+
+    AQD window and deadline, LSV and SV allocations, first LSV visit, Direct
+    Claims Status expiries and expected certification dates. Importing a newer
+    file again updates the events instead of duplicating them.
+    """
+    from wblqa_cli.calendar_ics import build_calendar, obligations_for
+
+    plan = load_plan(ctx, year, as_of_text)
+    obligations = obligations_for(plan)
+    data = build_calendar(obligations, name=f"wblqa {plan.academic_year}")
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    path = Path(output)
+    write_private(path, data)
+    note(f"Wrote {len(obligations)} events for {plan.academic_year} to {path}.")

@@ -1,0 +1,112 @@
+"""``wblqa cycle``: the year's verification plan for the stored programmes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+import typer
+
+from wblqa_cli.commands._common import JSON_OPTION, as_of, store
+from wblqa_cli.output import console, fmt_date, print_json, say, table
+
+if TYPE_CHECKING:
+    from wblqa_cli.cycle import KeyDate, Plan
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="The verification cycle: LSV scope, minimum standards verification, key dates.",
+)
+
+YEAR_OPTION = typer.Option(
+    None, "--year", help="Academic year, e.g. 2025-26 (default: the one containing --as-of)."
+)
+AS_OF_OPTION = typer.Option(None, "--as-of", help="Reason as of this date (default: today).")
+
+
+def load_plan(ctx: typer.Context, year: str | None, as_of_text: str | None) -> Plan:
+    """The plan of the stored programmes (shared with ``wblqa calendar``)."""
+    from wblqa_cli.cycle import plan
+    from wblqa_cli.dates import academic_year_option
+    from wblqa_cli.store.centres import list_programmes
+
+    today = as_of(as_of_text)
+    academic_year = academic_year_option(year, today)
+    return plan(list_programmes(store(ctx)), academic_year, today)
+
+
+def _when(k: KeyDate, today: date) -> str:
+    last = k.end_date or k.date
+    if last < today:
+        return "passed"
+    if k.date <= today:
+        return "now" if k.end_date else "today"
+    days = (k.date - today).days
+    return f"in {days} day{'s' if days != 1 else ''}"
+
+
+def _short(day: date | None) -> str:
+    return "—" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def _span(k: KeyDate) -> str:
+    if k.end_date is None:
+        return _short(k.date)
+    return f"{_short(k.date)} – {_short(k.end_date)}"
+
+
+@app.command("plan")
+def plan_(
+    ctx: typer.Context,
+    year: str | None = YEAR_OPTION,
+    as_of_text: str | None = AS_OF_OPTION,
+    json: bool = JSON_OPTION,
+) -> None:
+    """For each programme: LSV scope, least verification, DCS expiry; then the key dates."""
+    from rich.markup import escape
+
+    p = load_plan(ctx, year, as_of_text)
+    if json:
+        print_json(p.as_json())
+        return
+    say(f"[bold]Verification plan {p.academic_year}[/bold] (as of {fmt_date(p.as_of)})")
+    if p.programmes:
+        t = table("Code", "Programme (sector)", "LSV", "Min SV", "DCS expiry", "Certification")
+        for column in (0, 2, 3, 4):
+            t.columns[column].no_wrap = True
+        for pp in p.programmes:
+            s = pp.scope
+            sector = f"group {s.group.code}" if s.group else s.sector.key if s.sector else None
+            title = re.sub(r"^(pearson\s+)?(btec\s+)?", "", pp.title, flags=re.I)
+            dcs = _short(pp.dcs_expiry)
+            if pp.dcs_status in ("expired", "expiring"):
+                dcs = f"[bold]{dcs} ![/bold]"
+            t.add_row(
+                escape(pp.code),
+                escape(title) + (f" [dim]({escape(sector)})[/dim]" if sector else ""),
+                "in" if s.rule.in_lsv_scope else "out",
+                str(s.rule.min_standards_verification),
+                dcs,
+                ", ".join(_short(d) for d in pp.expected_certification) or "—",
+            )
+        console().print(t)
+        say(
+            "Min SV: the least standards-verification activities a year (remote visits "
+            "when in LSV scope); see `wblqa cycle plan --json` for each reason."
+        )
+        for pp in p.programmes:
+            for w in pp.warnings:
+                say(f"[bold]! {escape(pp.code)}[/bold]: {escape(w)}")
+        for pp in p.programmes:
+            for n in pp.notes:
+                say(f"  {escape(pp.code)}: {escape(n)}")
+    for n in p.notes:
+        say(escape(n))
+    say("")
+    t = table("When", "Date", "What", title=f"Key dates {p.academic_year}")
+    for k in p.key_dates:
+        what = k.what + (f" — {k.note}" if k.note else "")
+        t.add_row(_when(k, p.as_of), _span(k), escape(what))
+    console().print(t)
+    say("Sources: wblqa cycle plan --json lists each date's citation.")

@@ -1,0 +1,125 @@
+"""``wblqa sector``: the sector groups out of Lead Standards Verification, and title look-up."""
+
+from __future__ import annotations
+
+import typer
+
+from wblqa_cli.commands._common import JSON_OPTION
+from wblqa_cli.output import console, print_json, say, table
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Which sector group a qualification is in, and what verification it can expect.",
+)
+
+
+@app.command("lookup")
+def lookup(
+    query: str = typer.Argument(
+        ...,
+        metavar="TITLE_OR_CODE",
+        help="A qualification title (case, spacing and small typos are forgiven), "
+        "a sector group code such as 214, or a sector name such as construction.",
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Say whether a qualification is in LSV scope and the least verification to expect."""
+    from rich.markup import escape
+
+    from wblqa_cli.cycle import lookup as look_up
+    from wblqa_cli.errors import InputError
+
+    if not query.strip():
+        raise InputError(
+            "TITLE_OR_CODE is empty.",
+            hint="Give a qualification title or a group code such as 214.",
+        )
+    found = look_up(query)
+    if json:
+        print_json(found.as_json())
+        return
+    rule = found.rule
+    scope = "in LSV scope" if rule.in_lsv_scope else "not in LSV scope"
+    if found.kind == "group" and found.group is not None:
+        g = found.group
+        say(f"[bold]Sector group {g.code}[/bold]: {g.name} (listed as '{g.source_name}')")
+        for title in g.titles:
+            say(f"  {escape(title)}")
+    elif found.kind == "sector" and found.sector is not None:
+        say(
+            f"[bold]Sector[/bold]: {found.sector.name} (tag programmes with --sector "
+            f"{found.sector.key})"
+        )
+    elif found.kind == "title" and found.group is not None:
+        matched = "" if found.exact else " (closest listed title)"
+        say(f"[bold]{escape(found.title or '')}[/bold]{matched}")
+        say(f"Sector group {found.group.code}: {found.group.name}")
+    else:
+        say(
+            f"No listed title matches {escape(repr(query))}: as a title in no listed sector group, "
+            "it is in LSV scope."
+        )
+    say(f"{scope[0].upper()}{scope[1:]}: {rule.minimum_text} a year.")
+    say(f"Why: {rule.reason}")
+    say(f"Source: {rule.source}")
+    for hint in found.hints:
+        say(f"Note: {escape(hint)}")
+    if found.suggestions:
+        say("Did you mean:")
+        for title in found.suggestions:
+            say(f"  {escape(title)}")
+
+
+@app.command("list")
+def list_(json: bool = JSON_OPTION) -> None:
+    """List the sector groups taken out of LSV, and the named sectors programmes can carry."""
+    from wblqa_cli.cycle import load_rules, load_sector_groups
+
+    rules = load_rules()
+    groups = load_sector_groups()
+    listed = rules.listed_group
+    if json:
+        print_json(
+            {
+                "groups": [
+                    {
+                        "code": g.code,
+                        "name": g.name,
+                        "source_name": g.source_name,
+                        "title_count": len(g.titles),
+                        "in_lsv_scope": listed.in_lsv_scope,
+                        "min_standards_verification": listed.min_standards_verification,
+                        "source": g.source,
+                    }
+                    for g in groups
+                ],
+                "sectors": [
+                    {
+                        "key": s.key,
+                        "name": s.name,
+                        "in_lsv_scope": s.rule.in_lsv_scope,
+                        "min_standards_verification": s.rule.min_standards_verification,
+                        "source": s.rule.source,
+                    }
+                    for s in rules.sectors.values()
+                ],
+            }
+        )
+        return
+    t = table("Group", "Name", "Listed as", "Titles", title="Sector groups not in LSV scope")
+    for g in groups:
+        t.add_row(g.code, g.name, g.source_name, str(len(g.titles)))
+    console().print(t)
+    say(f"Each: {listed.minimum_text} a year, no LSV. Source: {listed.source}")
+    say("")
+    t = table("Sector", "Name", "LSV scope", "At least", title="Named sectors (--sector)")
+    for s in rules.sectors.values():
+        t.add_row(
+            s.key,
+            s.name,
+            "in" if s.rule.in_lsv_scope else "out",
+            s.rule.minimum_text.removeprefix("at least "),
+        )
+    console().print(t)
+    say("Any other programme: in LSV scope, " + rules.default.minimum_text + " a year.")
+    say("Look a title up with: wblqa sector lookup TITLE")
