@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from consortium_helpers import AS_OF, MODELS, Doc, build, deleter, org, qual, setter
 
+from consortium_helpers import AS_OF, MODELS, Doc, build, deleter, org, qual, setter
 from wblqa_cli import consortium as c
 
 INTRO = "Introduction"

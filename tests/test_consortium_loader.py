@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from consortium_helpers import MODELS, fixture_path
 
+from consortium_helpers import MODELS, fixture_path
 from wblqa_cli.consortium import (
     arrangement_from_document,
     parse_arrangement,
@@ -17,6 +17,18 @@ from wblqa_cli.consortium_template import TEMPLATE
 from wblqa_cli.errors import InputError
 
 GOOD = fixture_path("formal").read_text(encoding="utf-8")
+POLICIES = (
+    'policies = ["registration-certification", "malpractice", "appeals", '
+    '"collaborative-arrangements"]'
+)
+MINIMAL = (
+    'format = 1\nname = "N"\nmodel = "formal"\nacademic_year = "2025-26"\n'
+    "delivery_start = 2025-09-08\n"
+)
+
+
+def _waiver(check: str, expires: str = "2026-01-31", reason: str = 'reason = "r"\n') -> str:
+    return f'\n[[waivers]]\ncheck = "{check}"\n{reason}approved_by = "HoC"\nexpires = {expires}\n'
 
 
 def _replace(old: str, new: str, count: int = 1) -> str:
@@ -99,7 +111,7 @@ BAD: list[tuple[str, str, str]] = [
     (
         "policies-type",
         _replace(
-            'policies = ["registration-certification", "malpractice", "appeals", "collaborative-arrangements"]',
+            POLICIES,
             'policies = "appeals"',
         ),
         "key 'policies': must be a list of text",
@@ -112,7 +124,8 @@ BAD: list[tuple[str, str, str]] = [
     (
         "duplicate-centre-number",
         _replace('centre_number = "23456"', 'centre_number = "12345"'),
-        "[[organisations]] 2 (Riverside School), key 'centre_number': 12345 is also North Vale College's",
+        "[[organisations]] 2 (Riverside School), key 'centre_number': "
+        "12345 is also North Vale College's",
     ),
     (
         "duplicate-org",
@@ -127,7 +140,8 @@ BAD: list[tuple[str, str, str]] = [
     (
         "kind-enum",
         _replace('kind = "btec"', 'kind = "gcse"'),
-        "[[qualifications]] 1 (603/1234/5), key 'kind': is 'gcse'; expected one of btec, functional-skills, tech-award-2022",
+        "[[qualifications]] 1 (603/1234/5), key 'kind': is 'gcse'; "
+        "expected one of btec, functional-skills, tech-award-2022",
     ),
     (
         "qual-date",
@@ -161,19 +175,17 @@ BAD: list[tuple[str, str, str]] = [
     ),
     (
         "organisations-as-table",
-        'format = 1\nname = "N"\nmodel = "formal"\nacademic_year = "2025-26"\ndelivery_start = 2025-09-08\n[organisations]\nname = "A"\n',
+        MINIMAL + '[organisations]\nname = "A"\n',
         "key 'organisations': must be an array of tables",
     ),
     (
         "waiver-unknown-check",
-        GOOD
-        + '\n[[waivers]]\ncheck = "members.meetings"\nreason = "r"\napproved_by = "HoC"\nexpires = 2026-01-31\n',
+        GOOD + _waiver("members.meetings"),
         "[[waivers]] 1 (members.meetings), key 'check': 'members.meetings' is not a check id",
     ),
     (
         "waiver-bad-expiry",
-        GOOD
-        + '\n[[waivers]]\ncheck = "members.qa-access"\nreason = "r"\napproved_by = "HoC"\nexpires = "soon"\n',
+        GOOD + _waiver("members.qa-access", expires='"soon"'),
         "key 'expires': must be a date",
     ),
     (
@@ -184,9 +196,7 @@ BAD: list[tuple[str, str, str]] = [
     ),
     (
         "waiver-twice",
-        GOOD
-        + 2
-        * '\n[[waivers]]\ncheck = "members.qa-access"\nreason = "r"\napproved_by = "HoC"\nexpires = 2026-01-31\n',
+        GOOD + 2 * _waiver("members.qa-access"),
         "[[waivers]] 2 (members.qa-access), key 'check': 'members.qa-access' already has a waiver",
     ),
 ]

@@ -10,7 +10,7 @@ import typer
 
 from wblqa_cli.commands._common import JSON_OPTION, as_of, require_tty, store
 from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
-from wblqa_cli.output import console, fmt_date, note, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, say, table
 
 if TYPE_CHECKING:
     from wblqa_cli.consortium import Report
@@ -78,7 +78,8 @@ def init(
         ) from None
     except OSError as exc:
         raise InputError(f"Cannot write {output}: {exc.strerror}.") from None
-    note(f"Wrote {output}. Edit it, then run: wblqa consortium check {output}")
+    # Plain echo, not rich: a long path must not be wrapped mid-command.
+    typer.echo(f"Wrote {output}. Edit it, then run: wblqa consortium check {output}", err=True)
 
 
 @app.command("check")
