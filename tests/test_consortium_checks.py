@@ -54,6 +54,12 @@ def _drop_second_org(doc: Doc) -> None:
     del doc["organisations"][1]
 
 
+def _mixed_groups_own_code(doc: Doc) -> None:
+    doc["mixed_groups"] = True
+    org(doc, 0)["registers_on"] = "consortium"
+    org(doc, 1)["registers_on"] = "own"
+
+
 #: (check id, fixture model, single change, guide section)
 BREAKS: list[tuple[str, str, Callable[[Doc], Any], str]] = [
     ("scope.tech-award-2022", "formal", _add_tech_award, INTRO),
@@ -146,6 +152,8 @@ BREAKS: list[tuple[str, str, Callable[[Doc], Any], str]] = [
     ),
     ("informal.no-shared-assessment", "informal", setter("shared_assessment", value=True), WHAT),
     ("informal.own-registrations", "informal", setter("joint_registration", value=True), WHAT),
+    ("informal.no-mixed-groups", "informal", setter("mixed_groups", value=True), FAQ),
+    ("registration.consortium-code", "formal", _mixed_groups_own_code, FAQ),
     (
         "exceptional.written-contracts",
         "exceptional",
@@ -439,3 +447,15 @@ def test_junit_parses_back_with_one_testcase_per_check() -> None:
     assert suite.get("failures") == "1"
     props = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert props["apply_by"] == "2025-07-28"
+
+
+def test_mixed_groups_all_on_the_consortium_code_pass() -> None:
+    def mutate(doc: Doc) -> None:
+        doc["mixed_groups"] = True
+        for o in doc["organisations"]:
+            o["registers_on"] = "consortium"
+
+    report = c.check(build("formal", mutate), AS_OF)
+    assert report.status_of("registration.consortium-code") == "pass"
+    unrecorded = c.check(build("formal", setter("mixed_groups", value=True)), AS_OF)
+    assert unrecorded.status_of("registration.consortium-code") == "warn"

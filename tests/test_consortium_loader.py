@@ -248,6 +248,8 @@ def test_template_passes_the_loader_and_documents_every_key() -> None:
     assert b.lead is not None and b.lead.sub_site == "12345-EX"
     assert [w.check for w in b.waivers] == ["members.progress-meetings"]
     for key in (
+        "mixed_groups",
+        "registers_on",
         "shared_assessment",
         "joint_registration",
         "delivery_sites_declared",

@@ -34,6 +34,8 @@ MODELS = ("informal", "formal", "exceptional")
 KINDS = ("btec", "functional-skills", "tech-award-2022")
 #: Display order: what needs action first.
 STATUSES = ("fail", "warn", "waived", "pass", "n/a")
+#: The programme code a centre registers its learners on (consortium or its own).
+REGISTERS_ON = ("consortium", "own")
 TECH_AWARD = "tech-award-2022"
 FUNCTIONAL_SKILLS = "functional-skills"
 
@@ -57,6 +59,7 @@ class Organisation:
     sub_site: str | None = None
     qa_access: bool | None = None
     regular_meetings: bool | None = None
+    registers_on: str | None = None  # "consortium" | "own" programme code
 
     @property
     def key(self) -> str:
@@ -103,6 +106,7 @@ class Arrangement:
     shared_assessment: bool | None = None
     joint_registration: bool | None = None
     delivery_sites_declared: bool | None = None
+    mixed_groups: bool | None = None
     waivers: tuple[Waiver, ...] = ()
 
     @property
@@ -146,6 +150,7 @@ class Arrangement:
                 "shared_assessment": self.shared_assessment,
                 "joint_registration": self.joint_registration,
                 "delivery_sites_declared": self.delivery_sites_declared,
+                "mixed_groups": self.mixed_groups,
             }
         )
         doc["organisations"] = [
@@ -388,6 +393,7 @@ def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement
     shared = t.flag("shared_assessment", required=False)
     joint = t.flag("joint_registration", required=False)
     sites = t.flag("delivery_sites_declared", required=False)
+    mixed = t.flag("mixed_groups", required=False)
 
     organisations: list[Organisation] = []
     for o in _entries(t, "organisations", "name"):
@@ -436,6 +442,7 @@ def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement
         shared_assessment=shared,
         joint_registration=joint,
         delivery_sites_declared=sites,
+        mixed_groups=mixed,
         organisations=tuple(organisations),
         qualifications=tuple(qualifications),
         waivers=tuple(waivers),
@@ -472,6 +479,7 @@ def _organisation(o: Table, known_policies: Sequence[str]) -> Organisation:
         sub_site=o.text("sub_site", required=False),
         qa_access=o.flag("qa_access", required=False),
         regular_meetings=o.flag("regular_meetings", required=False),
+        registers_on=o.text("registers_on", required=False, choices=REGISTERS_ON),
     )
     if org.sub_site is not None and not lead:
         raise o.fail("sub_site", "belongs on the Lead Centre (lead = true) only")
@@ -876,6 +884,31 @@ def _own_registrations(a: Arrangement, c: _Ctx) -> Outcome:
     if a.joint_registration:
         return "fail", "The file records joint_registration = true."
     return "pass", "Each centre registers and claims for its own learners."
+
+
+@_check("informal.no-mixed-groups")
+def _informal_mixed(a: Arrangement, c: _Ctx) -> Outcome:
+    if a.mixed_groups:
+        return "fail", "The file records mixed_groups = true."
+    return "pass", "Each centre teaches its own learners in its own groups."
+
+
+@_check("registration.consortium-code")
+def _consortium_code(a: Arrangement, c: _Ctx) -> Outcome:
+    if not a.mixed_groups:
+        return "n/a", (
+            "Groups are kept separate (mixed_groups is not true): the delivering centre may "
+            "register its own learners on its own programme code, the others on the "
+            "consortium programme code."
+        )
+    registering = [o for o in a.organisations if o.registers_learners]
+    own = [o for o in registering if o.registers_on == "own"]
+    unknown = [o for o in registering if o.registers_on is None]
+    if own:
+        return "fail", f"Mixed groups, but registering on its own programme code: {_names(own)}."
+    if unknown:
+        return "warn", f"Mixed groups; registers_on is not recorded for {_names(unknown)}."
+    return "pass", f"Mixed groups, all registered on the consortium code: {_names(registering)}."
 
 
 def _others_flag(a: Arrangement, get: Callable[[Organisation], bool | None], what: str) -> Outcome:
@@ -1302,6 +1335,7 @@ def diff(old: Arrangement, new: Arrangement) -> Diff:
             "shared_assessment",
             "joint_registration",
             "delivery_sites_declared",
+            "mixed_groups",
             "waivers",
         )
         if getattr(old, f) != getattr(new, f)

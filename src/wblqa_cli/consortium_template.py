@@ -20,6 +20,8 @@ approved = 2025-07-25                   # optional: when Pearson approved the ar
 
 # Optional, whole arrangement:
 delivery_sites_declared = true          # every delivery site declared to the Standards Verifier
+# mixed_groups = false                  # true: a group mixes learners of several centres
+                                        # (formal: all register on the consortium code)
 # shared_assessment = false             # informal only: true means one centre assesses
                                         # another's learners (needs a formal arrangement)
 # joint_registration = false            # informal only: true means centres register
@@ -57,6 +59,8 @@ policies = ["registration-certification", "malpractice", "appeals", "collaborati
 approved_qualifications = ["603/1234/5"]
 qa_access = true                        # has the QA documents and its learners' records
 regular_meetings = true                 # in regular progress meetings and programme review
+# registers_on = "consortium"           # formal: the programme code its learners are
+                                        # registered on: consortium | own
 
 # One [[qualifications]] block per qualification (each size is its own code).
 [[qualifications]]
