@@ -252,6 +252,9 @@ def test_advise_uk_funded_and_functional_skills_add_steps(invoke) -> None:  # ty
     steps = " ".join(doc["next_steps"])
     assert "public funding registers the learners" in steps
     assert "JCQ" in steps
+    assert [r["reason"] for r in doc["reasons"]] == [
+        q.reason for q in c.rules().questions if q.id == "mixed-groups"
+    ]
 
 
 def test_advise_sharing_only_conflicts(invoke) -> None:  # type: ignore[no-untyped-def]

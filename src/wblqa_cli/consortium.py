@@ -1138,9 +1138,7 @@ def advise(answers: Mapping[str, bool]) -> Advice:
     pointed = {q.points_to for q in yes}
     model = next((m for m in _STRENGTH if m in pointed), "informal")
     chosen = r.advice[model]
-    reasons: list[tuple[str, str]] = [
-        (q.reason, q.source) for q in yes if q.points_to in (model, "none")
-    ]
+    reasons: list[tuple[str, str]] = [(q.reason, q.source) for q in yes if q.points_to == model]
     if model == "informal":
         reasons.insert(
             0,
@@ -1150,8 +1148,6 @@ def advise(answers: Mapping[str, bool]) -> Advice:
                 chosen.source,
             ),
         )
-    elif model == "formal" and not any(q.points_to == "formal" for q in yes):
-        reasons.insert(0, (chosen.summary, chosen.source))
     if model == "formal":
         registration = (
             chosen.registration_mixed
@@ -1162,11 +1158,8 @@ def advise(answers: Mapping[str, bool]) -> Advice:
         registration = chosen.registration
     steps = list(chosen.next_steps)
     if model != "gq":
-        for q in yes:
-            if q.points_to == "none" and q.id == "functional-skills":
-                steps.append(q.reason)
-            if q.points_to == "none" and q.id == "uk-funded" and model != "informal":
-                steps.append(q.reason)
+        # Answers that do not change the model still change what to do next.
+        steps.extend(q.reason for q in yes if q.points_to == "none")
     return Advice(
         model=model,
         summary=chosen.summary,

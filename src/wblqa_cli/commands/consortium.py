@@ -43,6 +43,7 @@ def _render(report: Report, fmt: str) -> None:
         sys.stdout.write(junit_xml(report))
     else:
         t = table("Status", "Check", "What we found / what to do", "Source")
+        t.columns[1].overflow = "fold"  # a check id is never cut short
         for status in STATUSES:
             for r in report.results:
                 if r.status == status:
