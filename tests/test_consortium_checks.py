@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from consortium_helpers import AS_OF, MODELS, Doc, build, deleter, org, qual, setter
 from wblqa_cli import consortium as c
@@ -459,3 +462,30 @@ def test_mixed_groups_all_on_the_consortium_code_pass() -> None:
     assert report.status_of("registration.consortium-code") == "pass"
     unrecorded = c.check(build("formal", setter("mixed_groups", value=True)), AS_OF)
     assert unrecorded.status_of("registration.consortium-code") == "warn"
+
+
+# ---------------------------------------------------------------- properties
+
+
+_DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
+
+
+@given(delivery=_DAYS, as_of=_DAYS)
+def test_unsubmitted_application_warns_exactly_until_six_weeks_before(
+    delivery: date, as_of: date
+) -> None:
+    # btec-collab-guide-1.1: Application — at least six weeks before delivery.
+    a = replace(build("formal"), delivery_start=delivery, application_submitted=None, approved=None)
+    assert a.apply_by() == delivery - timedelta(weeks=6)
+    expected = "warn" if as_of <= delivery - timedelta(days=42) else "fail"
+    assert c.check(a, as_of).status_of("application.submitted-in-time") == expected
+
+
+@given(delivery=_DAYS, submitted=_DAYS)
+def test_submission_passes_exactly_when_on_or_before_the_latest_date(
+    delivery: date, submitted: date
+) -> None:
+    a = replace(build("formal"), delivery_start=delivery, application_submitted=submitted)
+    as_of = max(submitted, delivery)
+    expected = "pass" if submitted <= delivery - timedelta(days=42) else "fail"
+    assert c.check(a, as_of).status_of("application.submitted-in-time") == expected
