@@ -229,7 +229,8 @@ def test_advise_by_flags(invoke, flags: list[str], model: str, fragment: str) ->
     )
     human = invoke("consortium", "advise", *flags)
     assert human.exit_code == 0
-    assert f"Recommended: {model}" in human.stdout
+    label = "general-qualification centre consortium" if model == "gq" else model
+    assert f"Recommended: {label}" in human.stdout
     assert "Next steps" in human.stdout
 
 

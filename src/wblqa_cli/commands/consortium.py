@@ -161,7 +161,8 @@ def advise(
     if json:
         print_json(advice.as_json())
         return
-    say(f"[bold]Recommended:[/] {advice.model} — {advice.summary}")
+    label = {"gq": "general-qualification centre consortium"}.get(advice.model, advice.model)
+    say(f"[bold]Recommended:[/] {label} — {advice.summary}")
     say("\n[bold]Why[/]")
     for reason, source in advice.reasons:
         say(f"  • {reason} ({source})")
