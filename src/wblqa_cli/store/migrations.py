@@ -91,9 +91,28 @@ def m001_centres_programmes_audit(op: Operations) -> None:
             )
 
 
+def m004_arrangements(op: Operations) -> None:
+    """Stored collaborative arrangements: the parsed file as JSON, and its key dates."""
+    op.create_table(
+        "arrangement",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("name", sa.String(), nullable=False, unique=True),
+        sa.Column("model", sa.String(), nullable=False),
+        sa.Column("academic_year", sa.String(), nullable=False, index=True),
+        sa.Column("delivery_start", sa.Date(), nullable=False),
+        sa.Column("apply_by", sa.Date()),
+        sa.Column("application_submitted", sa.Date()),
+        sa.Column("approved", sa.Date()),
+        sa.Column("document", sa.Text(), nullable=False),
+        *_timestamps(),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
 #: Every migration, in order. Append; never reorder, rename or edit a released one.
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "centres_programmes_audit", m001_centres_programmes_audit),
+    (4, "arrangements", m004_arrangements),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -53,3 +53,20 @@ class AuditEntry(SQLModel, table=True):
     details: str
     prev_hash: str
     hash: str
+
+
+class ArrangementRow(SQLModel, table=True):
+    """A stored collaborative arrangement: the parsed file as JSON plus searchable columns."""
+
+    __tablename__ = "arrangement"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    model: str
+    academic_year: str = Field(index=True)
+    delivery_start: dt.date
+    apply_by: dt.date | None = None
+    application_submitted: dt.date | None = None
+    approved: dt.date | None = None
+    document: str
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)

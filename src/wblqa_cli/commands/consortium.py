@@ -1,0 +1,305 @@
+"""``wblqa consortium``: collaborative arrangements — advise, check, store, compare."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from wblqa_cli.commands._common import JSON_OPTION, as_of, require_tty, store
+from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
+from wblqa_cli.output import console, fmt_date, print_json, say, table
+
+if TYPE_CHECKING:
+    from wblqa_cli.consortium import Report
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Collaborative arrangements (consortia): which model you need, whether your plan "
+    "meets every prerequisite, and by when to apply.",
+)
+
+FORMATS = ("table", "json", "junit")
+_STYLE = {"fail": "bold red", "warn": "yellow", "waived": "magenta", "pass": "green", "n/a": "dim"}
+_LABEL = {"fail": "FAIL", "warn": "WARN", "waived": "WAIVED", "pass": "pass", "n/a": "n/a"}
+
+
+def _format(value: str, json: bool) -> str:
+    if json:
+        return "json"
+    if value not in FORMATS:
+        raise InputError(f"--format {value!r} is not one of {', '.join(FORMATS)}.")
+    return value
+
+
+def _render(report: Report, fmt: str) -> None:
+    from wblqa_cli.consortium import STATUSES, junit_xml
+
+    if fmt == "json":
+        print_json(report.as_json())
+    elif fmt == "junit":
+        sys.stdout.write(junit_xml(report))
+    else:
+        t = table("Status", "Check", "What we found / what to do", "Source")
+        t.columns[1].overflow = "fold"  # a check id is never cut short
+        for status in STATUSES:
+            for r in report.results:
+                if r.status == status:
+                    label = f"[{_STYLE[status]}]{_LABEL[status]}[/]"
+                    t.add_row(label, f"{r.id}\n{r.title}", r.message, r.source)
+        console().print(t)
+        say(report.summary_line())
+        say(report.apply_by_text())
+    if report.failed:
+        raise typer.Exit(EXIT_ACTION_NEEDED)
+
+
+@app.command("init")
+def init(
+    output: str | None = typer.Option(
+        None, "-o", "--output", help="Write the template to this file (default: stdout)."
+    ),
+) -> None:
+    """Write a commented arrangement file to fill in (refuses to overwrite a file)."""
+    from wblqa_cli.consortium_template import TEMPLATE
+
+    if output is None:
+        sys.stdout.write(TEMPLATE)
+        return
+    path = Path(output)
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(TEMPLATE)
+    except FileExistsError:
+        raise InputError(
+            f"{output} already exists; wblqa will not overwrite it.",
+            hint="Choose another file name with -o, or remove the file first.",
+        ) from None
+    except OSError as exc:
+        raise InputError(f"Cannot write {output}: {exc.strerror}.") from None
+    # Plain echo, not rich: a long path must not be wrapped mid-command.
+    typer.echo(f"Wrote {output}. Edit it, then run: wblqa consortium check {output}", err=True)
+
+
+@app.command("check")
+def check(
+    file: str = typer.Argument(..., help="The arrangement file (TOML, format 1)."),
+    as_of_: str | None = typer.Option(
+        None, "--as-of", metavar="DATE", help="Check as on this day (default: today)."
+    ),
+    format_: str = typer.Option(
+        "table", "--format", "-f", help="Output: table, json or junit (JUnit XML for CI)."
+    ),
+    json: bool = typer.Option(False, "--json", help="Same as --format json."),
+) -> None:
+    """Check every prerequisite of the arrangement's model; exit 1 if any fails."""
+    from wblqa_cli.consortium import check as run_check
+    from wblqa_cli.consortium import read_arrangement_file
+
+    fmt = _format(format_, json)
+    day = as_of(as_of_)
+    arrangement = read_arrangement_file(file)
+    _render(run_check(arrangement, day), fmt)
+
+
+@app.command("advise")
+def advise(
+    tech_award_2022: bool = typer.Option(
+        False, "--tech-award-2022", help="A qualification is a BTEC Tech Award (2022)."
+    ),
+    partner_not_pearson_centre: bool = typer.Option(
+        False,
+        "--partner-not-pearson-centre",
+        help="A partner organisation is not a Pearson-approved centre.",
+    ),
+    shared_assessment: bool = typer.Option(
+        False, "--shared-assessment", help="One centre assesses or verifies another's learners."
+    ),
+    delivery_for_partners: bool = typer.Option(
+        False,
+        "--delivery-for-partners",
+        help="Learners one centre registers are taught or assessed at another.",
+    ),
+    mixed_groups: bool = typer.Option(
+        False, "--mixed-groups", help="Your learners and other centres' learners share a group."
+    ),
+    uk_funded: bool = typer.Option(
+        False, "--uk-funded", help="In the UK, with publicly funded learners."
+    ),
+    functional_skills: bool = typer.Option(
+        False, "--functional-skills", help="Functional Skills are part of the plan."
+    ),
+    sharing_only: bool = typer.Option(
+        False,
+        "--sharing-only",
+        help="None of the above: centres only share information, assignments, staff, resources.",
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Recommend informal, formal or exceptional, with reasons and next steps.
+
+    Asks on a terminal; otherwise give the flags that apply (or --sharing-only).
+    """
+    from wblqa_cli.consortium import advise as run_advise
+
+    answers = {
+        "tech-award-2022": tech_award_2022,
+        "partner-not-pearson-centre": partner_not_pearson_centre,
+        "shared-assessment": shared_assessment,
+        "delivery-for-partners": delivery_for_partners,
+        "mixed-groups": mixed_groups,
+        "uk-funded": uk_funded,
+        "functional-skills": functional_skills,
+    }
+    if sharing_only and any(answers.values()):
+        raise InputError("--sharing-only means none of the other flags apply; give one or other.")
+    if not sharing_only and not any(answers.values()):
+        answers = _ask()
+    advice = run_advise(answers)
+    if json:
+        print_json(advice.as_json())
+        return
+    label = {"gq": "general-qualification centre consortium"}.get(advice.model, advice.model)
+    say(f"[bold]Recommended:[/] {label} — {advice.summary}")
+    say("\n[bold]Why[/]")
+    for reason, source in advice.reasons:
+        say(f"  • {reason} ({source})")
+    if advice.registration:
+        say(f"\n[bold]Registration[/]\n  {advice.registration}")
+    say("\n[bold]Next steps[/]")
+    for number, step in enumerate(advice.next_steps, start=1):
+        say(f"  {number}. {step}")
+
+
+def _ask() -> dict[str, bool]:
+    """The advise questions on a terminal (questionary); the answers by question id."""
+    from wblqa_cli.consortium import rules
+
+    require_tty(
+        "`wblqa consortium advise`",
+        "Give the flags that apply, e.g. `wblqa consortium advise --mixed-groups --uk-funded`, "
+        "or --sharing-only; see --help.",
+    )
+    import questionary
+
+    answers: dict[str, bool] = {}
+    for q in rules().questions:
+        try:
+            answer = questionary.confirm(q.question, default=False).unsafe_ask()
+        except EOFError:
+            raise InputError(
+                "The questions were cut short (end of input).",
+                hint="Give the flags instead; see `wblqa consortium advise --help`.",
+            ) from None
+        answers[q.id] = bool(answer)
+    return answers
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="The arrangement file to store (validated first)."),
+) -> None:
+    """Store an arrangement (same name: update it) so the AQD and calendar know of it."""
+    from wblqa_cli.consortium import read_arrangement_file
+    from wblqa_cli.store.consortium import save_arrangement
+
+    arrangement = read_arrangement_file(file)
+    created = save_arrangement(store(ctx), arrangement)
+    verb = "Stored" if created else "Updated"
+    say(
+        f"{verb} arrangement {arrangement.name!r} ({arrangement.model}, "
+        f"{arrangement.academic_year}) from {file}."
+    )
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json: bool = JSON_OPTION) -> None:
+    """List stored arrangements with their key dates."""
+    from wblqa_cli.store.consortium import list_arrangements
+
+    arrangements = list_arrangements(store(ctx))
+    if json:
+        print_json(
+            [
+                {
+                    "name": a.name,
+                    "model": a.model,
+                    "academic_year": a.academic_year.label,
+                    "delivery_start": a.delivery_start,
+                    "apply_by": a.apply_by(),
+                    "application_submitted": a.application_submitted,
+                    "approved": a.approved,
+                    "organisations": [o.name for o in a.organisations],
+                    "qualifications": [q.code for q in a.qualifications],
+                }
+                for a in arrangements
+            ]
+        )
+        return
+    if not arrangements:
+        say("No arrangements stored. Store one with: wblqa consortium import FILE")
+        return
+    t = table("Name", "Model", "Year", "Delivery start", "Apply by", "Submitted", "Approved")
+    for a in arrangements:
+        t.add_row(
+            a.name,
+            a.model,
+            a.academic_year.label,
+            fmt_date(a.delivery_start),
+            fmt_date(a.apply_by()) if a.model != "informal" else "not needed",
+            fmt_date(a.application_submitted),
+            fmt_date(a.approved),
+        )
+    console().print(t)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The stored arrangement's name."),
+    as_of_: str | None = typer.Option(
+        None, "--as-of", metavar="DATE", help="Check as on this day (default: today)."
+    ),
+    format_: str = typer.Option("table", "--format", "-f", help="Output: table, json or junit."),
+    json: bool = typer.Option(False, "--json", help="Same as --format json."),
+) -> None:
+    """Re-run the check on a stored arrangement; exit 1 if any prerequisite fails."""
+    from wblqa_cli.consortium import check as run_check
+    from wblqa_cli.store.consortium import get_arrangement
+
+    fmt = _format(format_, json)
+    day = as_of(as_of_)
+    _render(run_check(get_arrangement(store(ctx), name), day), fmt)
+
+
+@app.command("diff")
+def diff(
+    old: str = typer.Argument(..., help="The arrangement file as Pearson approved it."),
+    new: str = typer.Argument(..., help="The arrangement file as you now plan it."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Name the changes that need an amendment application or a new arrangement."""
+    from wblqa_cli.consortium import diff as run_diff
+    from wblqa_cli.consortium import read_arrangement_file
+
+    result = run_diff(read_arrangement_file(old), read_arrangement_file(new))
+    if json:
+        print_json(result.as_json())
+        return
+    if not result.changes:
+        say("No changes.")
+        return
+    t = table("Needs", "Change", "Subject", "Detail", "Source")
+    order = {"new-arrangement": 0, "amendment": 1, "none": 2}
+    for c in sorted(result.changes, key=lambda c: order[c.needs]):
+        t.add_row(c.needs, c.change, c.subject, c.detail, c.source)
+    console().print(t)
+    verdict = {
+        "new-arrangement": "A new arrangement must be set up with Pearson.",
+        "amendment": "The Lead Centre must apply to Pearson to amend the arrangement.",
+        "none": "No application to Pearson is needed for these changes.",
+    }[result.needs]
+    say(verdict)

@@ -1,0 +1,1346 @@
+"""Collaborative arrangements (consortia): the file, the checks, the advice, the diff.
+
+Pure: plain functions over frozen dataclasses. The only I/O is reading the
+rules (``data/consortium.toml``) and, in :func:`read_arrangement_file`, the
+arrangement file a user names. ``as_of`` is always an argument.
+
+An arrangement file (TOML, format 1) is read strictly: unknown keys, wrong
+types, bad dates and values outside a list are :class:`InputError` naming the
+file, the ``[[organisations]]``/``[[qualifications]]`` entry (with its name or
+code) and the key. Each check is a small function registered under its stable
+id; ``data/consortium.toml`` holds its title, the models it applies to, its
+source and the action to take. A date recorded after ``as_of`` counts as not
+yet happened, so ``--as-of`` answers "what will the check say on that day".
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from wblqa_cli.dates import AcademicYear
+from wblqa_cli.errors import DataError, InputError
+from wblqa_cli.rules import Table, period_from, table
+
+FORMAT = 1
+MODELS = ("informal", "formal", "exceptional")
+KINDS = ("btec", "functional-skills", "tech-award-2022")
+#: Display order: what needs action first.
+STATUSES = ("fail", "warn", "waived", "pass", "n/a")
+#: The programme code a centre registers its learners on (consortium or its own).
+REGISTERS_ON = ("consortium", "own")
+TECH_AWARD = "tech-award-2022"
+FUNCTIONAL_SKILLS = "functional-skills"
+
+# ----------------------------------------------------------------- the file
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    approved_centre: bool
+    uk: bool
+    registers_learners: bool
+    centre_number: str | None = None
+    lead: bool = False
+    receives_funding: bool = False
+    aqd_completed: bool = False
+    policies: tuple[str, ...] = ()
+    approved_qualifications: tuple[str, ...] = ()
+    written_contract: bool | None = None
+    due_diligence: bool | None = None
+    sub_site: str | None = None
+    qa_access: bool | None = None
+    regular_meetings: bool | None = None
+    registers_on: str | None = None  # "consortium" | "own" programme code
+
+    @property
+    def key(self) -> str:
+        """How the diff recognises the same organisation in two files."""
+        return f"centre {self.centre_number}" if self.centre_number else self.name
+
+
+@dataclass(frozen=True)
+class Qualification:
+    code: str
+    title: str
+    kind: str = "btec"
+    liv_appointed: date | None = None
+    standardised: date | None = None
+    first_assessment: date | None = None
+    assessment_site_jcq_compliant: bool | None = None
+    registered_at_assessment_site: bool | None = None
+
+
+@dataclass(frozen=True)
+class Waiver:
+    check: str
+    reason: str
+    approved_by: str
+    expires: date
+
+    def in_force(self, as_of: date) -> bool:
+        return self.expires >= as_of
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """One arrangement file, parsed and validated."""
+
+    name: str
+    model: str
+    academic_year: AcademicYear
+    delivery_start: date
+    organisations: tuple[Organisation, ...]
+    qualifications: tuple[Qualification, ...]
+    recruitment_start: date | None = None
+    application_submitted: date | None = None
+    approved: date | None = None
+    shared_assessment: bool | None = None
+    joint_registration: bool | None = None
+    delivery_sites_declared: bool | None = None
+    mixed_groups: bool | None = None
+    waivers: tuple[Waiver, ...] = ()
+
+    @property
+    def lead(self) -> Organisation | None:
+        """The Lead Centre when exactly one organisation is marked lead, else None."""
+        leads = [o for o in self.organisations if o.lead]
+        return leads[0] if len(leads) == 1 else None
+
+    @property
+    def vocational(self) -> tuple[Qualification, ...]:
+        """The qualifications the vocational guide covers (all but Tech Awards 2022)."""
+        return tuple(q for q in self.qualifications if q.kind != TECH_AWARD)
+
+    def apply_by(self) -> date | None:
+        """The latest date to apply (delivery start less the lead time); None if informal."""
+        if self.model == "informal":
+            return None
+        return latest_application_date(self.delivery_start)
+
+    def to_document(self) -> dict[str, Any]:
+        """The file's shape as JSON-ready data (dates ISO); the loader reads it back."""
+
+        def clean(values: dict[str, Any]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for k, v in values.items():
+                if v is None:
+                    continue
+                out[k] = v.isoformat() if isinstance(v, date) else v
+            return out
+
+        doc = clean(
+            {
+                "format": FORMAT,
+                "name": self.name,
+                "model": self.model,
+                "academic_year": self.academic_year.label,
+                "delivery_start": self.delivery_start,
+                "recruitment_start": self.recruitment_start,
+                "application_submitted": self.application_submitted,
+                "approved": self.approved,
+                "shared_assessment": self.shared_assessment,
+                "joint_registration": self.joint_registration,
+                "delivery_sites_declared": self.delivery_sites_declared,
+                "mixed_groups": self.mixed_groups,
+            }
+        )
+        doc["organisations"] = [
+            clean(
+                dict(
+                    o.__dict__,
+                    policies=list(o.policies),
+                    approved_qualifications=list(o.approved_qualifications),
+                )
+            )
+            for o in self.organisations
+        ]
+        doc["qualifications"] = [clean(dict(q.__dict__)) for q in self.qualifications]
+        if self.waivers:
+            doc["waivers"] = [clean(dict(w.__dict__)) for w in self.waivers]
+        return doc
+
+
+# ---------------------------------------------------------------- the rules
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    id: str
+    title: str
+    models: tuple[str, ...]
+    source: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    points_to: str
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ModelAdvice:
+    summary: str
+    source: str
+    next_steps: tuple[str, ...]
+    registration: str | None = None
+    registration_mixed: str | None = None
+    registration_separate: str | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    lead_time: Mapping[str, int]
+    lead_time_source: str
+    known_policies: tuple[str, ...]
+    minimum_policies: tuple[str, ...]
+    minimum_source: str
+    exceptional_lead_policies: tuple[str, ...]
+    collaborative_policy: str
+    checks: tuple[CheckRule, ...]
+    questions: tuple[Question, ...]
+    advice: Mapping[str, ModelAdvice]
+
+    def check(self, check_id: str) -> CheckRule:
+        for rule in self.checks:
+            if rule.id == check_id:
+                return rule
+        raise KeyError(check_id)
+
+    @property
+    def check_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.checks)
+
+
+def _known_list(t: Table, key: str, allowed: Sequence[str]) -> tuple[str, ...]:
+    values = t.text_list(key)
+    for v in values:
+        if v not in allowed:
+            raise t.fail(key, f"{v!r} is not one of {', '.join(allowed)}")
+    return tuple(values)
+
+
+@functools.cache
+def rules() -> Rules:
+    """Read ``data/consortium.toml`` strictly (cached)."""
+    t = table("consortium.toml")
+    t.integer("format")
+    app = t.table("application")
+    assert app is not None
+    lead_time = period_from(app, "lead_time")
+    lead_time_source = app.source()
+    app.done()
+
+    p = t.table("policies")
+    assert p is not None
+    known = tuple(p.text_list("known"))
+    p.source("known_source")
+    minimum = _known_list(p, "minimum", known)
+    minimum_source = p.source("minimum_source")
+    exceptional_lead = _known_list(p, "exceptional_lead", known)
+    p.source("exceptional_lead_source")
+    collaborative = p.text("collaborative", choices=known)
+    p.source("collaborative_source")
+    p.done()
+
+    checks: list[CheckRule] = []
+    for c in t.tables("checks", required=True):
+        rule = CheckRule(
+            id=c.text("id"),
+            title=c.text("title"),
+            models=_known_list(c, "models", MODELS),
+            source=c.source(),
+            action=c.text("action"),
+        )
+        c.done()
+        if rule.id in {r.id for r in checks}:
+            raise c.fail("id", f"{rule.id!r} is listed twice")
+        checks.append(rule)
+    missing = sorted(set(CHECKS) - {r.id for r in checks})
+    extra = sorted({r.id for r in checks} - set(CHECKS))
+    if missing or extra:
+        raise DataError(
+            "data/consortium.toml: [[checks]] and the rule functions disagree: "
+            f"no entry for {missing or 'none'}, no function for {extra or 'none'}."
+        )
+
+    adv = t.table("advise")
+    assert adv is not None
+    questions: list[Question] = []
+    for q in adv.tables("questions", required=True):
+        questions.append(
+            Question(
+                id=q.text("id"),
+                question=q.text("question"),
+                points_to=q.text("points_to", choices=("none", "gq", "formal", "exceptional")),
+                reason=q.text("reason"),
+                source=q.source(),
+            )
+        )
+        q.done()
+    models_t = adv.table("models")
+    assert models_t is not None
+    advice: dict[str, ModelAdvice] = {}
+    for model in ("gq", *MODELS):
+        m = models_t.table(model)
+        assert m is not None
+        advice[model] = ModelAdvice(
+            summary=m.text("summary"),
+            source=m.source(),
+            next_steps=tuple(m.text_list("next_steps")),
+            registration=m.text("registration", required=False),
+            registration_mixed=m.text("registration_mixed", required=False),
+            registration_separate=m.text("registration_separate", required=False),
+        )
+        m.done()
+    models_t.done()
+    adv.done()
+    t.done()
+    return Rules(
+        lead_time=lead_time,
+        lead_time_source=lead_time_source,
+        known_policies=known,
+        minimum_policies=minimum,
+        minimum_source=minimum_source,
+        exceptional_lead_policies=exceptional_lead,
+        collaborative_policy=collaborative,
+        checks=tuple(checks),
+        questions=tuple(questions),
+        advice=advice,
+    )
+
+
+def latest_application_date(delivery_start: date) -> date:
+    """Delivery start less the application lead time in the data (six weeks)."""
+    period = rules().lead_time
+    step = relativedelta(
+        years=period.get("years", 0),
+        months=period.get("months", 0),
+        weeks=period.get("weeks", 0),
+        days=period.get("days", 0),
+    )
+    return delivery_start - step
+
+
+# --------------------------------------------------------------- the loader
+
+
+def read_arrangement_file(path: str | Path) -> Arrangement:
+    """Read and validate an arrangement file; every problem is an :class:`InputError`."""
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{where}: no such file.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{where}: cannot read it ({exc}).") from None
+    return parse_arrangement(text, where)
+
+
+def parse_arrangement(text: str, where: str) -> Arrangement:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{where}: not valid TOML: {exc}.") from None
+    return arrangement_from_document(doc, where)
+
+
+def _entries(t: Table, key: str, label: str) -> Iterable[Table]:
+    """Each ``[[key]]`` entry as a Table whose errors say which entry, by number and name."""
+    for number, entry in enumerate(t.tables(key), start=1):
+        item = entry.values
+        name = item.get(label)
+        named = f" ({name})" if isinstance(name, str) and name.strip() else ""
+        yield Table(item, f"{t.where}, [[{key}]] {number}{named}", error=InputError)
+
+
+def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement:
+    """Build an :class:`Arrangement` from parsed TOML (or the stored JSON of one)."""
+    r = rules()
+    t = Table(dict(doc), where, error=InputError)
+    fmt = t.integer("format")
+    if fmt != FORMAT:
+        raise t.fail("format", f"is {fmt}; this wblqa reads arrangement files of format {FORMAT}")
+    name = t.text("name")
+    model = t.text("model", choices=MODELS)
+    year_text = t.text("academic_year")
+    try:
+        year = AcademicYear.parse(year_text)
+    except InputError:
+        raise t.fail(
+            "academic_year", f"{year_text!r} is not an academic year such as 2025-26"
+        ) from None
+    delivery_start = t.day("delivery_start")
+    recruitment_start = t.day("recruitment_start", required=False)
+    submitted = t.day("application_submitted", required=False)
+    approved = t.day("approved", required=False)
+    if approved is not None and submitted is None:
+        raise t.fail("approved", "is given but application_submitted is not; record both")
+    if approved is not None and submitted is not None and approved < submitted:
+        raise t.fail("approved", f"{approved} is before application_submitted {submitted}")
+    shared = t.flag("shared_assessment", required=False)
+    joint = t.flag("joint_registration", required=False)
+    sites = t.flag("delivery_sites_declared", required=False)
+    mixed = t.flag("mixed_groups", required=False)
+
+    organisations: list[Organisation] = []
+    for o in _entries(t, "organisations", "name"):
+        org = _organisation(o, r.known_policies)
+        for other in organisations:
+            if other.name == org.name:
+                raise o.fail("name", f"{org.name!r} is listed twice")
+            if org.centre_number and other.centre_number == org.centre_number:
+                raise o.fail(
+                    "centre_number", f"{org.centre_number} is also {other.name}'s centre number"
+                )
+        organisations.append(org)
+
+    qualifications: list[Qualification] = []
+    for q in _entries(t, "qualifications", "code"):
+        qual = _qualification(q)
+        if qual.code in {x.code for x in qualifications}:
+            raise q.fail("code", f"{qual.code!r} is listed twice")
+        qualifications.append(qual)
+    if not qualifications:
+        raise InputError(f"{where}: list at least one [[qualifications]] entry.")
+
+    waivers: list[Waiver] = []
+    for w in _entries(t, "waivers", "check"):
+        waiver = Waiver(
+            check=w.text("check"),
+            reason=w.text("reason"),
+            approved_by=w.text("approved_by"),
+            expires=w.day("expires"),
+        )
+        w.done()
+        if waiver.check not in r.check_ids:
+            raise w.fail("check", f"{waiver.check!r} is not a check id (see `consortium check`)")
+        if waiver.check in {x.check for x in waivers}:
+            raise w.fail("check", f"{waiver.check!r} already has a waiver")
+        waivers.append(waiver)
+    t.done()
+    return Arrangement(
+        name=name,
+        model=model,
+        academic_year=year,
+        delivery_start=delivery_start,
+        recruitment_start=recruitment_start,
+        application_submitted=submitted,
+        approved=approved,
+        shared_assessment=shared,
+        joint_registration=joint,
+        delivery_sites_declared=sites,
+        mixed_groups=mixed,
+        organisations=tuple(organisations),
+        qualifications=tuple(qualifications),
+        waivers=tuple(waivers),
+    )
+
+
+def _organisation(o: Table, known_policies: Sequence[str]) -> Organisation:
+    from wblqa_cli.registry import check_centre_number
+
+    number = o.text("centre_number", required=False)
+    if number is not None:
+        try:
+            number = check_centre_number(number)
+        except InputError:
+            raise o.fail(
+                "centre_number", f"{number!r} is not a centre number such as 12345"
+            ) from None
+    lead = bool(o.flag("lead", required=False))
+    org = Organisation(
+        name=o.text("name"),
+        centre_number=number,
+        approved_centre=o.flag("approved_centre"),
+        lead=lead,
+        uk=o.flag("uk"),
+        receives_funding=bool(o.flag("receives_funding", required=False)),
+        registers_learners=o.flag("registers_learners"),
+        aqd_completed=bool(o.flag("aqd_completed", required=False)),
+        policies=_known_list(o, "policies", known_policies) if o.has("policies") else (),
+        approved_qualifications=tuple(
+            s.strip() for s in (o.text_list("approved_qualifications", required=False) or [])
+        ),
+        written_contract=o.flag("written_contract", required=False),
+        due_diligence=o.flag("due_diligence", required=False),
+        sub_site=o.text("sub_site", required=False),
+        qa_access=o.flag("qa_access", required=False),
+        regular_meetings=o.flag("regular_meetings", required=False),
+        registers_on=o.text("registers_on", required=False, choices=REGISTERS_ON),
+    )
+    if org.sub_site is not None and not lead:
+        raise o.fail("sub_site", "belongs on the Lead Centre (lead = true) only")
+    o.done()
+    return org
+
+
+def _qualification(q: Table) -> Qualification:
+    from wblqa_cli.registry import check_programme_code
+
+    code = q.text("code")
+    try:
+        code = check_programme_code(code)
+    except InputError:
+        raise q.fail("code", f"{code!r} is not a qualification code such as 603/1234/5") from None
+    qual = Qualification(
+        code=code,
+        title=q.text("title"),
+        kind=q.text("kind", choices=KINDS),
+        liv_appointed=q.day("liv_appointed", required=False),
+        standardised=q.day("standardised", required=False),
+        first_assessment=q.day("first_assessment", required=False),
+        assessment_site_jcq_compliant=q.flag("assessment_site_jcq_compliant", required=False),
+        registered_at_assessment_site=q.flag("registered_at_assessment_site", required=False),
+    )
+    q.done()
+    return qual
+
+
+# ---------------------------------------------------------------- the checks
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    title: str
+    status: str
+    message: str
+    source: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": self.status,
+            "message": self.message,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    arrangement: str
+    model: str
+    as_of: date
+    apply_by: date | None
+    delivery_start: date
+    results: tuple[Result, ...]
+
+    def summary(self) -> dict[str, int]:
+        return {s: sum(1 for r in self.results if r.status == s) for s in STATUSES}
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status == "fail" for r in self.results)
+
+    def status_of(self, check_id: str) -> str:
+        return next(r.status for r in self.results if r.id == check_id)
+
+    def apply_by_text(self) -> str:
+        if self.apply_by is None:
+            return "An informal collaboration needs no application to Pearson."
+        weeks = rules().lead_time
+        span = ", ".join(f"{n} {unit}" for unit, n in weeks.items())
+        return (
+            f"Latest date to apply: {self.apply_by.isoformat()} "
+            f"({span} before delivery starts on {self.delivery_start.isoformat()})."
+        )
+
+    def summary_line(self) -> str:
+        s = self.summary()
+        parts = [
+            f"{s['fail']} failed",
+            f"{s['warn']} warnings",
+            f"{s['waived']} waived",
+            f"{s['pass']} passed",
+            f"{s['n/a']} n/a",
+        ]
+        verdict = "needs action" if self.failed else "meets every checked prerequisite"
+        return f"{self.arrangement} ({self.model}) {verdict}: {', '.join(parts)}."
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "arrangement": self.arrangement,
+            "model": self.model,
+            "as_of": self.as_of,
+            "apply_by": self.apply_by,
+            "results": [r.as_json() for r in self.results],
+            "summary": self.summary(),
+        }
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    as_of: date
+    rules: Rules
+
+    def happened(self, day: date | None) -> bool:
+        return day is not None and day <= self.as_of
+
+
+Outcome = tuple[str, str]  # (status, what we found)
+CheckFn = Callable[[Arrangement, _Ctx], Outcome]
+CHECKS: dict[str, CheckFn] = {}
+
+
+def _check(check_id: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        CHECKS[check_id] = fn
+        return fn
+
+    return register
+
+
+def _names(items: Iterable[Organisation]) -> str:
+    return ", ".join(o.name for o in items)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _no_lead() -> Outcome:
+    return ("n/a", "Needs exactly one Lead Centre first (see lead-centre.exactly-one).")
+
+
+@_check("scope.tech-award-2022")
+def _tech_award(a: Arrangement, c: _Ctx) -> Outcome:
+    bad = [q for q in a.qualifications if q.kind == TECH_AWARD]
+    if bad:
+        listed = ", ".join(f"{q.code} ({q.title})" for q in bad)
+        return "fail", f"{listed}: a BTEC Tech Award (2022) is not covered."
+    return "pass", "No BTEC Tech Award (2022) is listed."
+
+
+@_check("members.at-least-two")
+def _at_least_two(a: Arrangement, c: _Ctx) -> Outcome:
+    n = len(a.organisations)
+    if n < 2:
+        return "fail", f"The file lists {n} organisation{'' if n == 1 else 's'}."
+    return "pass", f"{n} organisations: {_names(a.organisations)}."
+
+
+@_check("members.approved-centres")
+def _approved_centres(a: Arrangement, c: _Ctx) -> Outcome:
+    bad = [o for o in a.organisations if not (o.approved_centre and o.centre_number)]
+    if bad:
+        return "fail", f"Not an approved centre with a centre number: {_names(bad)}."
+    return "pass", "Every organisation is an approved centre with its own centre number."
+
+
+@_check("lead-centre.exactly-one")
+def _one_lead(a: Arrangement, c: _Ctx) -> Outcome:
+    leads = [o for o in a.organisations if o.lead]
+    if not leads:
+        return "fail", "No organisation is marked lead = true."
+    if len(leads) > 1:
+        return "fail", f"{len(leads)} organisations are marked lead = true: {_names(leads)}."
+    return "pass", f"The Lead Centre is {leads[0].name}."
+
+
+@_check("lead-centre.approved")
+def _lead_approved(a: Arrangement, c: _Ctx) -> Outcome:
+    lead = a.lead
+    if lead is None:
+        return _no_lead()
+    if lead.approved_centre and lead.centre_number:
+        return "pass", f"{lead.name} is approved centre {lead.centre_number}."
+    return "fail", f"{lead.name} is not recorded as an approved centre with a centre number."
+
+
+@_check("approval.per-qualification")
+def _per_qualification(a: Arrangement, c: _Ctx) -> Outcome:
+    quals = a.vocational
+    if not quals:
+        return "n/a", "No vocational qualification is listed."
+    if a.model == "exceptional":
+        members = [a.lead] if a.lead else [o for o in a.organisations if o.approved_centre]
+        who = "the Lead Centre"
+    else:
+        members = list(a.organisations)
+        who = "every organisation"
+    gaps = []
+    for org in members:
+        missing = [q.code for q in quals if q.code not in org.approved_qualifications]
+        if missing:
+            gaps.append(f"{org.name} lacks {', '.join(missing)}")
+    if gaps:
+        return "fail", f"Approval missing: {'; '.join(gaps)}."
+    codes = ", ".join(q.code for q in quals)
+    return "pass", f"{_cap(who)} holds approval for {codes}."
+
+
+@_check("application.submitted-in-time")
+def _submitted(a: Arrangement, c: _Ctx) -> Outcome:
+    apply_by = a.apply_by()
+    assert apply_by is not None
+    sub = a.application_submitted
+    if c.happened(sub):
+        assert sub is not None
+        if sub <= apply_by:
+            return "pass", f"Submitted on {sub}, by the latest date to apply ({apply_by})."
+        late = (sub - apply_by).days
+        return (
+            "fail",
+            f"Submitted on {sub}, {_days(late)} after the latest date to apply, {apply_by}.",
+        )
+    if c.as_of <= apply_by:
+        left = (apply_by - c.as_of).days
+        return "warn", f"Not submitted yet: apply by {apply_by} ({_days(left)} left)."
+    gone = (c.as_of - apply_by).days
+    return (
+        "fail",
+        f"Not submitted, and the latest date to apply, {apply_by}, passed {_days(gone)} ago.",
+    )
+
+
+def _approval_before(a: Arrangement, c: _Ctx, start: date | None, what: str) -> Outcome:
+    approved = a.approved if c.happened(a.approved) else None
+    if start is None:
+        if approved is not None:
+            return "pass", f"Approved on {approved}; no {what} date is recorded."
+        return "warn", f"Not approved yet, and no {what} date is recorded."
+    if approved is not None:
+        if approved <= start:
+            return "pass", f"Approved on {approved}, on or before {what} on {start}."
+        return "fail", f"Approved on {approved}, after {what} on {start}."
+    if c.as_of < start:
+        return "warn", f"Not approved yet; {what} is due on {start}."
+    return "fail", f"{_cap(what)} on {start} without approval."
+
+
+@_check("application.approved-before-recruitment")
+def _before_recruitment(a: Arrangement, c: _Ctx) -> Outcome:
+    return _approval_before(a, c, a.recruitment_start, "recruitment starting")
+
+
+@_check("application.approved-before-delivery")
+def _before_delivery(a: Arrangement, c: _Ctx) -> Outcome:
+    firsts = [q.first_assessment for q in a.vocational if q.first_assessment is not None]
+    start = min([a.delivery_start, *firsts])
+    what = "delivery starting" if start == a.delivery_start else "the first assessment"
+    return _approval_before(a, c, start, what)
+
+
+def _this_year(
+    a: Arrangement,
+    c: _Ctx,
+    get: Callable[[Qualification], date | None],
+    due: Callable[[Qualification], date],
+    verb: str,
+) -> Outcome:
+    quals = a.vocational
+    if not quals:
+        return "n/a", "No vocational qualification is listed."
+    year = a.academic_year
+    problems: list[str] = []
+    overdue = False
+    for q in quals:
+        day = get(q)
+        if c.happened(day) and day in year:
+            continue
+        if day is not None and c.happened(day):
+            problems.append(f"{q.code} {verb} on {day}, outside {year}")
+        else:
+            problems.append(f"{q.code} not {verb} in {year} yet")
+        overdue = overdue or c.as_of >= due(q)
+    if not problems:
+        return "pass", f"Every programme {verb} in {year}."
+    return ("fail" if overdue else "warn"), "; ".join(problems) + "."
+
+
+@_check("liv.appointed-this-year")
+def _liv(a: Arrangement, c: _Ctx) -> Outcome:
+    return _this_year(a, c, lambda q: q.liv_appointed, lambda q: a.delivery_start, "LIV appointed")
+
+
+@_check("standardisation.this-year")
+def _standardised_year(a: Arrangement, c: _Ctx) -> Outcome:
+    return _this_year(
+        a,
+        c,
+        lambda q: q.standardised,
+        lambda q: q.first_assessment or a.delivery_start,
+        "standardised",
+    )
+
+
+@_check("standardisation.before-assessment")
+def _standardised_first(a: Arrangement, c: _Ctx) -> Outcome:
+    quals = a.vocational
+    if not quals:
+        return "n/a", "No vocational qualification is listed."
+    bad: list[str] = []
+    pending: list[str] = []
+    for q in quals:
+        s, first = q.standardised, q.first_assessment
+        if first is None:
+            pending.append(f"{q.code} has no first_assessment date to check against")
+        elif c.happened(s):
+            assert s is not None
+            if s > first:
+                bad.append(f"{q.code} standardised on {s}, after its first assessment on {first}")
+        elif c.happened(first):
+            bad.append(f"{q.code} first assessed on {first} without standardisation")
+        else:
+            pending.append(f"{q.code}: standardise before the first assessment on {first}")
+    if bad:
+        return "fail", "; ".join(bad) + "."
+    if pending:
+        return "warn", "; ".join(pending) + "."
+    return "pass", "Every programme was standardised before its first assessment."
+
+
+def _missing_policies(orgs: Iterable[Organisation], needed: Sequence[str]) -> list[str]:
+    out = []
+    for o in orgs:
+        missing = [p for p in needed if p not in o.policies]
+        if missing:
+            out.append(f"{o.name} lacks {', '.join(missing)}")
+    return out
+
+
+@_check("policies.minimum")
+def _policies_minimum(a: Arrangement, c: _Ctx) -> Outcome:
+    registering = [o for o in a.organisations if o.registers_learners]
+    if not registering:
+        return "n/a", "No organisation registers learners."
+    gaps = _missing_policies(registering, c.rules.minimum_policies)
+    if gaps:
+        return "fail", "; ".join(gaps) + "."
+    return "pass", f"{_names(registering)}: {', '.join(c.rules.minimum_policies)} in place."
+
+
+@_check("policies.collaborative-arrangements")
+def _policies_collab(a: Arrangement, c: _Ctx) -> Outcome:
+    centres = [o for o in a.organisations if o.approved_centre]
+    if not centres:
+        return "n/a", "No approved centre is listed."
+    gaps = _missing_policies(centres, [c.rules.collaborative_policy])
+    if gaps:
+        return "fail", "; ".join(gaps) + "."
+    return "pass", f"{_names(centres)}: a collaborative arrangements policy in place."
+
+
+@_check("aqd.every-centre")
+def _aqd(a: Arrangement, c: _Ctx) -> Outcome:
+    from wblqa_cli.deadlines import deadline_for
+
+    centres = [o for o in a.organisations if o.approved_centre]
+    if not centres:
+        return "n/a", "No approved centre is listed."
+    pending = [o for o in centres if not o.aqd_completed]
+    if not pending:
+        return "pass", f"AQD completed by {_names(centres)}."
+    due = deadline_for(a.academic_year).deadline
+    found = f"AQD {a.academic_year} not completed by {_names(pending)}"
+    if c.as_of <= due:
+        return "warn", f"{found}; it is due by {due}."
+    return "fail", f"{found}; it was due by {due}."
+
+
+@_check("registration.funded-centre-registers")
+def _funded(a: Arrangement, c: _Ctx) -> Outcome:
+    funded = [o for o in a.organisations if o.uk and o.receives_funding]
+    if not funded:
+        return "n/a", "No UK organisation is recorded as receiving public funding."
+    if a.model == "exceptional":
+        bad = [o for o in funded if not (o.lead and o.registers_learners)]
+        if bad:
+            return "fail", f"Funded but not the registering Lead Centre: {_names(bad)}."
+    else:
+        bad = [o for o in funded if not o.registers_learners]
+        if bad:
+            return "fail", f"Funded but not registering its learners: {_names(bad)}."
+    return "pass", f"The funded organisation registers the learners: {_names(funded)}."
+
+
+@_check("informal.no-shared-assessment")
+def _no_shared(a: Arrangement, c: _Ctx) -> Outcome:
+    if a.shared_assessment:
+        return "fail", "The file records shared_assessment = true."
+    return "pass", "No shared assessment is recorded."
+
+
+@_check("informal.own-registrations")
+def _own_registrations(a: Arrangement, c: _Ctx) -> Outcome:
+    if a.joint_registration:
+        return "fail", "The file records joint_registration = true."
+    return "pass", "Each centre registers and claims for its own learners."
+
+
+@_check("informal.no-mixed-groups")
+def _informal_mixed(a: Arrangement, c: _Ctx) -> Outcome:
+    if a.mixed_groups:
+        return "fail", "The file records mixed_groups = true."
+    return "pass", "Each centre teaches its own learners in its own groups."
+
+
+@_check("registration.consortium-code")
+def _consortium_code(a: Arrangement, c: _Ctx) -> Outcome:
+    if not a.mixed_groups:
+        return "n/a", (
+            "Groups are kept separate (mixed_groups is not true): the delivering centre may "
+            "register its own learners on its own programme code, the others on the "
+            "consortium programme code."
+        )
+    registering = [o for o in a.organisations if o.registers_learners]
+    own = [o for o in registering if o.registers_on == "own"]
+    unknown = [o for o in registering if o.registers_on is None]
+    if own:
+        return "fail", f"Mixed groups, but registering on its own programme code: {_names(own)}."
+    if unknown:
+        return "warn", f"Mixed groups; registers_on is not recorded for {_names(unknown)}."
+    return "pass", f"Mixed groups, all registered on the consortium code: {_names(registering)}."
+
+
+def _others_flag(a: Arrangement, get: Callable[[Organisation], bool | None], what: str) -> Outcome:
+    lead = a.lead
+    if lead is None:
+        return _no_lead()
+    others = [o for o in a.organisations if o is not lead]
+    if not others:
+        return "n/a", "No organisation other than the Lead Centre is listed."
+    no = [o for o in others if get(o) is False]
+    unknown = [o for o in others if get(o) is None]
+    if no:
+        return "fail", f"No {what}: {_names(no)}."
+    if unknown:
+        return "warn", f"Not recorded ({what}): {_names(unknown)}."
+    return "pass", f"{_cap(what)}: {_names(others)}."
+
+
+@_check("exceptional.written-contracts")
+def _contracts(a: Arrangement, c: _Ctx) -> Outcome:
+    return _others_flag(a, lambda o: bool(o.written_contract), "written contract")
+
+
+@_check("exceptional.due-diligence")
+def _due_diligence(a: Arrangement, c: _Ctx) -> Outcome:
+    return _others_flag(a, lambda o: bool(o.due_diligence), "due diligence done")
+
+
+@_check("exceptional.lead-registers")
+def _lead_registers(a: Arrangement, c: _Ctx) -> Outcome:
+    lead = a.lead
+    if lead is None:
+        return _no_lead()
+    others = [o for o in a.organisations if o is not lead and o.registers_learners]
+    if not lead.registers_learners:
+        return "fail", f"{lead.name} (the lead) is not recorded as registering learners."
+    if others:
+        return "fail", f"Registering learners besides the lead: {_names(others)}."
+    return "pass", f"{lead.name} registers every learner on centre {lead.centre_number or '—'}."
+
+
+@_check("exceptional.sub-site")
+def _sub_site(a: Arrangement, c: _Ctx) -> Outcome:
+    lead = a.lead
+    if lead is None:
+        return _no_lead()
+    if lead.sub_site:
+        return "pass", f"Learners are registered under sub-site {lead.sub_site}."
+    if c.happened(a.approved):
+        return "fail", f"Approved on {a.approved}, but no sub_site is recorded on {lead.name}."
+    return "n/a", "Applies once Pearson approves the arrangement and sets up the sub-site."
+
+
+@_check("exceptional.lead-policies")
+def _lead_policies(a: Arrangement, c: _Ctx) -> Outcome:
+    lead = a.lead
+    if lead is None:
+        return _no_lead()
+    gaps = _missing_policies([lead], c.rules.exceptional_lead_policies)
+    if gaps:
+        return "fail", "; ".join(gaps) + "."
+    return "pass", f"{lead.name}: {', '.join(c.rules.exceptional_lead_policies)} in place."
+
+
+@_check("members.qa-access")
+def _qa_access(a: Arrangement, c: _Ctx) -> Outcome:
+    return _others_flag(a, lambda o: o.qa_access, "access to QA documents and learner records")
+
+
+@_check("members.progress-meetings")
+def _meetings(a: Arrangement, c: _Ctx) -> Outcome:
+    return _others_flag(a, lambda o: o.regular_meetings, "regular progress meetings and review")
+
+
+@_check("sv.delivery-sites-declared")
+def _sites(a: Arrangement, c: _Ctx) -> Outcome:
+    if a.delivery_sites_declared is None:
+        return "warn", "delivery_sites_declared is not recorded."
+    if not a.delivery_sites_declared:
+        return "fail", "The file records delivery_sites_declared = false."
+    return "pass", "Every delivery site has been declared to the Standards Verifier."
+
+
+def _fs_flag(a: Arrangement, get: Callable[[Qualification], bool | None], what: str) -> Outcome:
+    fs = [q for q in a.qualifications if q.kind == FUNCTIONAL_SKILLS]
+    if not fs:
+        return "n/a", "No Functional Skills qualification is listed."
+    no = [q.code for q in fs if get(q) is False]
+    unknown = [q.code for q in fs if get(q) is None]
+    if no:
+        return "fail", f"Not {what}: {', '.join(no)}."
+    if unknown:
+        return "warn", f"Not recorded whether {what}: {', '.join(unknown)}."
+    return "pass", f"{_cap(what)}: {', '.join(q.code for q in fs)}."
+
+
+@_check("functional-skills.jcq-site")
+def _jcq(a: Arrangement, c: _Ctx) -> Outcome:
+    return _fs_flag(a, lambda q: q.assessment_site_jcq_compliant, "assessment site meets JCQ")
+
+
+@_check("functional-skills.registered-at-assessment-site")
+def _fs_site(a: Arrangement, c: _Ctx) -> Outcome:
+    return _fs_flag(a, lambda q: q.registered_at_assessment_site, "registered at assessment site")
+
+
+@_check("waivers.in-date")
+def _waivers(a: Arrangement, c: _Ctx) -> Outcome:
+    if not a.waivers:
+        return "n/a", "No waivers are recorded."
+    expired = [w for w in a.waivers if not w.in_force(c.as_of)]
+    if expired:
+        listed = ", ".join(f"{w.check} (expired {w.expires})" for w in expired)
+        return "warn", f"Expired, so no longer applied: {listed}."
+    return "pass", f"{len(a.waivers)} waiver(s) in date."
+
+
+def check(arrangement: Arrangement, as_of: date) -> Report:
+    """Run every check of the catalogue on ``arrangement`` as of ``as_of``."""
+    r = rules()
+    ctx = _Ctx(as_of, r)
+    waivers = {w.check: w for w in arrangement.waivers if w.in_force(as_of)}
+    results = []
+    for rule in r.checks:
+        if arrangement.model not in rule.models:
+            models = " and ".join(rule.models)
+            status, found = "n/a", f"Applies to {models} arrangements only."
+        else:
+            status, found = CHECKS[rule.id](arrangement, ctx)
+        message = found if status in ("pass", "n/a") else f"{found} {rule.action}"
+        waiver = waivers.get(rule.id)
+        if status == "fail" and waiver is not None:
+            status = "waived"
+            message = (
+                f"Waived until {waiver.expires} (approved by {waiver.approved_by}: "
+                f"{waiver.reason}). Without the waiver: {message}"
+            )
+        results.append(Result(rule.id, rule.title, status, message, rule.source))
+    return Report(
+        arrangement=arrangement.name,
+        model=arrangement.model,
+        as_of=as_of,
+        apply_by=arrangement.apply_by(),
+        delivery_start=arrangement.delivery_start,
+        results=tuple(results),
+    )
+
+
+def junit_xml(report: Report) -> str:
+    """The report as JUnit XML: one testcase per check; fail → failure, n/a/waived → skipped."""
+    import xml.etree.ElementTree as ET
+
+    s = report.summary()
+    suites = ET.Element("testsuites", name="wblqa consortium check")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name=report.arrangement,
+        tests=str(len(report.results)),
+        failures=str(s["fail"]),
+        errors="0",
+        skipped=str(s["n/a"] + s["waived"]),
+        timestamp=report.as_of.isoformat(),
+    )
+    props = ET.SubElement(suite, "properties")
+    for key, value in (
+        ("model", report.model),
+        ("as_of", report.as_of.isoformat()),
+        ("apply_by", report.apply_by.isoformat() if report.apply_by else ""),
+        ("delivery_start", report.delivery_start.isoformat()),
+    ):
+        ET.SubElement(props, "property", name=key, value=value)
+    for r in report.results:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"consortium.{r.id.split('.')[0]}",
+            name=f"{r.id}: {r.title}",
+        )
+        if r.status == "fail":
+            failure = ET.SubElement(case, "failure", message=r.message, type="prerequisite")
+            failure.text = f"{r.message}\nSource: {r.source}"
+        elif r.status in ("n/a", "waived"):
+            ET.SubElement(case, "skipped", message=f"{r.status}: {r.message}")
+        out = ET.SubElement(case, "system-out")
+        out.text = f"[{r.status}] {r.message}\nSource: {r.source}"
+    out = ET.SubElement(suite, "system-out")
+    out.text = report.apply_by_text()
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+# ---------------------------------------------------------------- the advice
+
+
+@dataclass(frozen=True)
+class Advice:
+    model: str  # "informal" | "formal" | "exceptional" | "gq"
+    summary: str
+    reasons: tuple[tuple[str, str], ...]  # (reason, source)
+    registration: str | None
+    next_steps: tuple[str, ...]
+    answers: Mapping[str, bool] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "summary": self.summary,
+            "reasons": [{"reason": r, "source": s} for r, s in self.reasons],
+            "registration": self.registration,
+            "next_steps": list(self.next_steps),
+            "answers": dict(self.answers),
+        }
+
+
+_STRENGTH = ("gq", "exceptional", "formal")
+
+
+def advise(answers: Mapping[str, bool]) -> Advice:
+    """Recommend a model from yes/no answers keyed by question id (missing = no)."""
+    r = rules()
+    known = {q.id for q in r.questions}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise InputError(f"Unknown advise question(s): {', '.join(unknown)}.")
+    yes = [q for q in r.questions if answers.get(q.id)]
+    pointed = {q.points_to for q in yes}
+    model = next((m for m in _STRENGTH if m in pointed), "informal")
+    chosen = r.advice[model]
+    reasons: list[tuple[str, str]] = [(q.reason, q.source) for q in yes if q.points_to == model]
+    if model == "informal":
+        reasons.insert(
+            0,
+            (
+                "Sharing information, assignments, staff and resources between approved centres, "
+                "each assessing and registering its own learners, is an informal collaboration.",
+                chosen.source,
+            ),
+        )
+    if model == "formal":
+        registration = (
+            chosen.registration_mixed
+            if answers.get("mixed-groups")
+            else chosen.registration_separate
+        )
+    else:
+        registration = chosen.registration
+    steps = list(chosen.next_steps)
+    if model != "gq":
+        # Answers that do not change the model still change what to do next.
+        steps.extend(q.reason for q in yes if q.points_to == "none")
+    return Advice(
+        model=model,
+        summary=chosen.summary,
+        reasons=tuple(reasons),
+        registration=registration,
+        next_steps=tuple(steps),
+        answers={q.id: bool(answers.get(q.id)) for q in r.questions},
+    )
+
+
+# ------------------------------------------------------------------ the diff
+
+
+@dataclass(frozen=True)
+class Change:
+    needs: str  # "new-arrangement" | "amendment" | "none"
+    change: str  # e.g. "centre-added"
+    subject: str
+    detail: str
+    source: str
+
+    def as_json(self) -> dict[str, str]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Diff:
+    old: str
+    new: str
+    changes: tuple[Change, ...]
+
+    @property
+    def needs(self) -> str:
+        kinds = {c.needs for c in self.changes}
+        for k in ("new-arrangement", "amendment"):
+            if k in kinds:
+                return k
+        return "none"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "old": self.old,
+            "new": self.new,
+            "needs": self.needs,
+            "changes": [c.as_json() for c in self.changes],
+        }
+
+
+_APPLICATION = "btec-collab-guide-1.1: Application"
+_QA = "btec-collab-guide-1.1: Quality Assurance for BTEC Collaborative Arrangements"
+
+
+def _fields_changed(old: object, new: object) -> list[str]:
+    return [k for k in old.__dict__ if getattr(old, k) != getattr(new, k)]
+
+
+def diff(old: Arrangement, new: Arrangement) -> Diff:
+    """Name the changes between two versions and what each needs from Pearson."""
+    out: list[Change] = []
+    if old.model != new.model:
+        out.append(
+            Change(
+                "new-arrangement",
+                "model-changed",
+                "model",
+                f"{old.model} → {new.model}: apply for the new model as a new arrangement.",
+                _APPLICATION,
+            )
+        )
+    old_lead, new_lead = old.lead, new.lead
+    if old_lead is not None and (new_lead is None or new_lead.key != old_lead.key):
+        to = f"{new_lead.name}" if new_lead else "no lead"
+        out.append(
+            Change(
+                "new-arrangement",
+                "lead-changed",
+                old_lead.name,
+                f"The Lead Centre changes from {old_lead.name} to {to}: tell Pearson at once "
+                "who the new Lead Centre is; a new arrangement must be set up.",
+                _APPLICATION,
+            )
+        )
+    olds = {o.key: o for o in old.organisations}
+    news = {o.key: o for o in new.organisations}
+    for key, o in news.items():
+        if key not in olds:
+            out.append(
+                Change(
+                    "amendment",
+                    "centre-added",
+                    o.name,
+                    f"{o.name} joins: the Lead Centre applies to Pearson to add it.",
+                    _QA,
+                )
+            )
+    for key, o in olds.items():
+        if key not in news:
+            out.append(
+                Change(
+                    "amendment",
+                    "centre-withdrawn",
+                    o.name,
+                    f"{o.name} leaves: the Lead Centre applies to Pearson to withdraw it.",
+                    _QA,
+                )
+            )
+        else:
+            changed = [f for f in _fields_changed(o, news[key]) if f != "lead"]
+            if changed:
+                out.append(
+                    Change(
+                        "none",
+                        "centre-updated",
+                        o.name,
+                        f"{o.name}: {', '.join(changed)} changed; no application needed.",
+                        _APPLICATION,
+                    )
+                )
+    oq = {q.code: q for q in old.qualifications}
+    nq = {q.code: q for q in new.qualifications}
+    for code, q in nq.items():
+        if code not in oq:
+            out.append(
+                Change(
+                    "amendment",
+                    "qualification-added",
+                    code,
+                    f"{code} ({q.title}) added: apply to amend the arrangement; each size "
+                    "needs listing.",
+                    _APPLICATION,
+                )
+            )
+    for code, q in oq.items():
+        if code not in nq:
+            out.append(
+                Change(
+                    "amendment",
+                    "qualification-withdrawn",
+                    code,
+                    f"{code} ({q.title}) withdrawn: tell Pearson the programme is no "
+                    "longer active.",
+                    _QA,
+                )
+            )
+        else:
+            changed = _fields_changed(q, nq[code])
+            if changed:
+                out.append(
+                    Change(
+                        "none",
+                        "qualification-updated",
+                        code,
+                        f"{code}: {', '.join(changed)} changed; no application needed.",
+                        _APPLICATION,
+                    )
+                )
+    top = [
+        f
+        for f in (
+            "name",
+            "academic_year",
+            "delivery_start",
+            "recruitment_start",
+            "application_submitted",
+            "approved",
+            "shared_assessment",
+            "joint_registration",
+            "delivery_sites_declared",
+            "mixed_groups",
+            "waivers",
+        )
+        if getattr(old, f) != getattr(new, f)
+    ]
+    if top:
+        out.append(
+            Change(
+                "none",
+                "arrangement-updated",
+                new.name,
+                f"{', '.join(top)} changed; no application needed.",
+                _APPLICATION,
+            )
+        )
+    return Diff(old.name, new.name, tuple(out))
