@@ -120,7 +120,10 @@ def coerce(question: Question, raw: object, context: str) -> Value:
         if isinstance(raw, date):
             return raw
         if isinstance(raw, str):
-            return parse_date(raw, context)
+            try:
+                return parse_date(raw)
+            except InputError as exc:
+                raise InputError(f"{context}: {exc.message}", hint=exc.hint) from None
         raise InputError(f"{context}: {raw!r} is not a date; write it as 2025-10-14.")
     if kind == "choice":
         if isinstance(raw, str):

@@ -39,6 +39,11 @@ NO_TTY_HINT = (
 # ---------------------------------------------------------------- helpers
 
 
+def _has_terminal() -> bool:
+    """Whether a person can be asked: stdin is a terminal (checked before any prompt)."""
+    return sys.stdin.isatty()
+
+
 def _year(value: str | None) -> AcademicYear:
     from wblqa_cli.dates import academic_year_option, today
 
@@ -310,7 +315,7 @@ def start(
     if answers is not None:
         _start_from_file(s, bank, academic_year, centre, programme, answers)
         return
-    if not sys.stdin.isatty():
+    if not _has_terminal():
         raise InputError("`wblqa aqd start` asks questions, and there is no terminal to ask on.",
                          hint=NO_TTY_HINT)  # fmt: skip
     try:
