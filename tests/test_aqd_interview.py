@@ -160,8 +160,24 @@ def test_flagged_answer_asks_for_a_comment(monkeypatch: pytest.MonkeyPatch) -> N
     iv, log, _ = interview({})
     with pytest.raises(KeyboardInterrupt):
         iv.run()
-    assert (log[0].value, log[0].comment) == (False, "Policy being rewritten")
+    assert [(g.value, g.comment) for g in log][:2] == [
+        (False, None),
+        (False, "Policy being rewritten"),
+    ]
     assert "flagged" in script.asked[1]["message"]
+
+
+def test_interrupt_at_the_comment_prompt_keeps_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    replies = iter(["no"])
+    script = Script(answer=lambda spec: next(replies), interrupt_at=2)
+    monkeypatch.setattr(prompting, "ask", script)
+    iv, log, _ = interview({})
+    with pytest.raises(KeyboardInterrupt):
+        iv.run()
+    assert [(g.question_id, g.value) for g in log] == [("centre.wbl-group.selected", False)]
+    assert iv.answers[(None, "centre.wbl-group.selected")].value is False
 
 
 def test_bad_typed_date_is_reasked(monkeypatch: pytest.MonkeyPatch) -> None:

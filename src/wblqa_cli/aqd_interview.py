@@ -8,7 +8,7 @@ answers and no terminal.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wblqa_cli import prompting
@@ -79,14 +79,17 @@ def prompt_spec(q: Question, default: Value | None) -> dict[str, Any]:
     return spec
 
 
-def comment_spec(q: Question) -> dict[str, Any]:
-    return {
+def comment_spec(q: Question, current: str | None) -> dict[str, Any]:
+    spec: dict[str, Any] = {
         "type": "text",
         "name": "answer",
         "qmark": "!",
         "message": "This answer will be flagged for action. Add a comment for your verifier?",
         "instruction": "(what you are doing about it; leave blank for none)",
     }
+    if current:
+        spec["default"] = current
+    return spec
 
 
 @dataclass
@@ -162,17 +165,25 @@ class Interview:
             except InputError as exc:
                 self.out(f"[red]{exc.message}[/red]")
                 continue
-            comment = saved.comment if saved else None
-            if q.expect is not None and value != q.expect:
-                typed = prompting.ask(comment_spec(q))
-                comment = (typed or "").strip() or comment
-            return Given(slot.programme, q.id, value, comment)
+            return Given(slot.programme, q.id, value, saved.comment if saved else None)
 
     def _record(self, given: Given) -> None:
-        with prompting.interrupts_deferred():
-            self.save(given)
-            self.answers[given.key] = Answer(given.value, given.comment)
-            self.answered += 1
+        """Save one answer; a flagged one is saved first, then a comment is asked for."""
+        saved = self.answers.get(given.key)
+        if saved is None or (saved.value, saved.comment) != (given.value, given.comment):
+            with prompting.interrupts_deferred():
+                self.save(given)
+                self.answers[given.key] = Answer(given.value, given.comment)
+                self.answered += 1
+        q = self.bank.get(given.question_id)
+        if q is None or q.expect is None or given.value in (None, q.expect):
+            return
+        typed = prompting.ask(comment_spec(q, given.comment))
+        comment = (typed or "").strip() or None
+        if comment is not None and comment != given.comment:
+            with prompting.interrupts_deferred():
+                self.save(replace(given, comment=comment))
+                self.answers[given.key] = Answer(given.value, comment)
 
     def run(self) -> None:
         """Walk to the end (or Ctrl-C, which propagates; every answer given is saved)."""
@@ -202,11 +213,5 @@ class Interview:
             if isinstance(result, Skip):
                 if slot.key not in self.answers:
                     self.skipped.add(slot.key)
-                continue
-            saved = self.answers.get(slot.key)
-            if saved is not None and (saved.value, saved.comment) == (
-                result.value,
-                result.comment,
-            ):
                 continue
             self._record(result)
