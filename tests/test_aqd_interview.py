@@ -356,3 +356,24 @@ def test_last_years_submitted_answers_are_offered(
     assert collab is not None
     asked = next(s for s in script.asked if s["message"] == collab.question)
     assert asked["default"] == "yes"
+
+
+def test_a_saved_choice_no_longer_offered_is_not_a_default() -> None:
+    q = BANK.get("programme.delivery.mode")
+    assert q is not None
+    assert "default" not in prompt_spec(q, "by carrier pigeon")
+    assert prompt_spec(q, "blended")["default"] == "blended"
+
+
+def test_start_when_everything_is_answered(
+    invoke: Any, tty: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    register(invoke)
+    path = write_json(tmp_path / "a.json", complete_document())
+    assert invoke("aqd", "start", "--year", "2025-26", "--answers", str(path)).exit_code == 0
+    script = Script()
+    monkeypatch.setattr(prompting, "ask", script)
+    result = invoke("aqd", "start", "--year", "2025-26")
+    assert result.exit_code == 0, result.output
+    assert script.asked == []
+    assert "--review" in result.stdout

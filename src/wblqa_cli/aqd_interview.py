@@ -63,8 +63,10 @@ def prompt_spec(q: Question, default: Value | None) -> dict[str, Any]:
     """The questionary prompt for ``q`` as plain data (no questionary import here)."""
     spec: dict[str, Any] = {"name": "answer", "message": q.question, "qmark": "?"}
     if q.type in ("yes-no", "choice"):
-        spec.update(type="select", choices=_select_choices(q), use_shortcuts=True)
-        if default is not None:
+        choices = _select_choices(q)
+        spec.update(type="select", choices=choices, use_shortcuts=True)
+        # A saved answer no longer offered (the bank changed) is not a default.
+        if default is not None and display(default) in [c["value"] for c in choices]:
             spec["default"] = display(default)
         return spec
     blank = "leave blank to skip for now" if q.required else "leave blank if none"

@@ -15,11 +15,22 @@ from contextlib import contextmanager
 from typing import Any
 
 
-def ask(spec: dict[str, Any]) -> Any:
-    """Show one prompt and return its answer; Ctrl-C raises KeyboardInterrupt."""
+def ask(spec: dict[str, Any], **io: Any) -> Any:
+    """Show one prompt and return its answer; Ctrl-C raises KeyboardInterrupt.
+
+    Choices given as ``{"name", "value"}`` dicts become questionary ``Choice``
+    objects here, so the spec stays plain data. ``io`` (``input``/``output``)
+    is for tests that drive real prompts through a pipe.
+    """
     import questionary
 
-    return questionary.unsafe_prompt([spec])[spec["name"]]
+    question = dict(spec)
+    if "choices" in question:
+        question["choices"] = [
+            questionary.Choice(title=c["name"], value=c["value"]) if isinstance(c, dict) else c
+            for c in question["choices"]
+        ]
+    return questionary.unsafe_prompt([question], **io)[spec["name"]]
 
 
 @contextmanager

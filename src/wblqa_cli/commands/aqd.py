@@ -395,9 +395,14 @@ def _start_interactive(
             f"\n{interview.answered} answer(s) saved this time; {len(left)} required question(s) "
             "still open. Run `wblqa aqd start` again to answer them."
         )
+    elif interview.answered == 0 and not review:
+        say(
+            "Nothing left to answer. Go through your answers again with "
+            "`wblqa aqd start --review`, or submit with `wblqa aqd submit`."
+        )
     else:
         say(
-            f"\nAll questions answered ({interview.answered} this time). Check with "
+            f"\nAll questions answered ({interview.answered} saved this time). Check with "
             "`wblqa aqd status`, then submit with `wblqa aqd submit`."
         )
 
