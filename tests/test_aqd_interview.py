@@ -8,15 +8,19 @@ unanswered question.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _aqd_helpers import CODES, complete_document, register, write_json
 from wblqa_cli import prompting
-from wblqa_cli.aqd import Answer, Given, Key
+from wblqa_cli.aqd import Answer, Given, Key, coerce
 from wblqa_cli.aqd_bank import load_bank
 from wblqa_cli.aqd_interview import HELP, SKIP, Interview, prompt_spec
 from wblqa_cli.commands import aqd as aqd_commands
@@ -377,3 +381,48 @@ def test_start_when_everything_is_answered(
     assert result.exit_code == 0, result.output
     assert script.asked == []
     assert "--review" in result.stdout
+
+
+# --------------------------------------------------------------- property
+
+BY_TEXT = {q.question: q for q in BANK.questions}
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), stops=st.lists(st.integers(1, 15), min_size=1, max_size=6))
+def test_no_sequence_of_interrupts_loses_a_given_answer(data: Any, stops: list[int]) -> None:
+    """Whatever is answered (yes, no, help, skip, a comment) and wherever Ctrl-C falls,
+    every answer given is in the store afterwards, with the value given."""
+    stored: dict[Key, Answer] = {}
+    expected: dict[str, Any] = {}
+
+    def save(g: Given) -> None:
+        stored[g.key] = Answer(g.value, g.comment)
+
+    def answer(spec: dict[str, Any]) -> Any:
+        if spec["type"] == "select":
+            picked = data.draw(st.sampled_from([c["value"] for c in spec["choices"]]))
+        elif spec["qmark"] == "!":
+            picked = data.draw(st.sampled_from(["", "fixing it"]))
+        else:
+            picked = data.draw(st.sampled_from(["", "?", "01/10/2025"]))
+        q = BY_TEXT.get(spec["message"])
+        if q is not None and picked not in (HELP, SKIP, "?", ""):
+            expected[q.id] = coerce(q, picked, q.id)
+        return picked
+
+    for stop in stops:
+        script = Script(answer=answer, interrupt_at=stop)
+        iv = Interview(
+            bank=BANK,
+            programmes=[("A", "Title A")],
+            answers=dict(stored),
+            save=save,
+            out=lambda line: None,
+            centre_label="12345",
+        )
+        with patch.object(prompting, "ask", script), contextlib.suppress(KeyboardInterrupt):
+            iv.run()
+    for qid, value in expected.items():
+        scope = None if qid.startswith(("centre.", "terms.")) else "A"
+        assert stored[(scope, qid)].value == value, qid
