@@ -406,7 +406,7 @@ def test_export_csv_neutralises_formulas(invoke: Any, answered: dict[str, Any]) 
         "12345",
         "",
     )
-    assert first["answer"] == "yes"
+    assert (first["answer"], first["flagged"]) == ("yes", "no")
     programme_rows = [r for r in rows if r["programme_code"] == "603/1234/5"]
     assert programme_rows[0]["programme_title"].startswith("Pearson BTEC Level 3")
 

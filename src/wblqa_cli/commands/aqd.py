@@ -226,20 +226,26 @@ def _label(bank: Bank, key: Key) -> str:
 @app.command("questions")
 def questions(json: bool = JSON_OPTION) -> None:
     """List the question bank: ids, sections, types, choices and sources."""
+    from wblqa_cli.aqd import display
     from wblqa_cli.aqd_bank import load_bank
 
     bank = load_bank()
     if json:
         print_json([q.as_json() for q in bank.questions])
         return
-    t = table("Id", "Type", "Required", "Question", title=f"AQD question bank {bank.version}")
+    t = table("Id", "Type", "Question", title=f"AQD question bank {bank.version}")
+    t.columns[0].no_wrap = True
     section = None
     for q in bank.questions:
         if q.section != section:
             section = q.section
-            t.add_row(f"[bold]{bank.section(section).title}[/bold]", "", "", "")
-        kind = q.type + (f": {' | '.join(q.choices)}" if q.choices else "")
-        t.add_row(q.id, kind, "yes" if q.required else "no", q.question)
+            t.add_row(f"[bold]{bank.section(section).title}[/bold]", "", "")
+        text = q.question
+        if q.choices:
+            text += f"\n[dim]{' | '.join(q.choices)}[/dim]"
+        if q.when:
+            text += f"\n[dim]only if {q.when.question} is {display(q.when.equals)}[/dim]"
+        t.add_row(q.id, q.type + ("" if q.required else " (optional)"), text)
     console().print(t)
 
 
@@ -538,7 +544,7 @@ def submit(
             raise ActionNeeded(
                 f"The {academic_year} declaration has {len(gaps)} unanswered required "
                 "question(s); it was not submitted.",
-                hint="Answer them with `wblqa aqd start`.",
+                hint=f"Answer them with `wblqa aqd start --year {academic_year}`.",
             )
         flagged = flags(bank, codes, answers)
         if flagged:
@@ -632,6 +638,7 @@ def _write_export(stream: Any, format_: str, columns: tuple[str, ...], records: 
         for r in records:
             answer = r["answer"]
             r["answer"] = "yes" if answer is True else "no" if answer is False else answer
+            r["flagged"] = "yes" if r["flagged"] else "no"
             w.writerow([neutralise(r[c]) for c in columns])
             count += 1
         return count
