@@ -479,3 +479,24 @@ def test_every_aqd_command_has_help(invoke: Any) -> None:
         result = invoke("aqd", name or "", "--help")
         assert result.exit_code == 0
         assert len(result.stdout) > 100
+
+
+def test_start_in_a_real_process_without_terminal_exits_2(
+    invoke: Any, registered: None, db_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "wblqa_cli", "--db", str(db_path), "aqd", "start"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(repo / "src")},
+    )
+    assert done.returncode == 2, done.stderr
+    assert "--answers" in done.stderr
+    assert "Traceback" not in done.stderr and "OSError" not in done.stderr

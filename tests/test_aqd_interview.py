@@ -262,7 +262,7 @@ def test_start_interrupted_exits_130_and_keeps_answers(
     monkeypatch.setattr(prompting, "ask", script)
     result = invoke("aqd", "start", "--year", "2025-26")
     assert result.exit_code == 130, result.output
-    assert "saved" in result.stderr and "wblqa aqd start" in result.stderr
+    assert "saved" in result.stderr and "`wblqa aqd start --year 2025-26`" in result.stderr
     assert saved_count(invoke) == 7
 
 

@@ -124,8 +124,10 @@ def _prompt_programmes(s: Store, centre: str) -> None:
     from wblqa_cli.registry import check_programme_code
     from wblqa_cli.store.centres import add_programme, programme_codes
 
-    message = f"Centre {centre} has no programmes yet. Add one now?"
-    while prompting.ask({"type": "confirm", "name": "answer", "message": message, "default": True}):
+    message, default = f"Centre {centre} has no programmes yet. Add one now?", True
+    while prompting.ask(
+        {"type": "confirm", "name": "answer", "message": message, "default": default}
+    ):
         known = programme_codes(s)
 
         def valid_code(text: str, known: set[str] = known) -> bool | str:
@@ -161,7 +163,7 @@ def _prompt_programmes(s: Store, centre: str) -> None:
         )
         add_programme(s, programme)
         say(f"Programme {programme.code} ({programme.title}) registered.")
-        message = "Add another programme?"
+        message, default = "Add another programme?", False
 
 
 def _read_document(path: Path) -> object:
@@ -327,9 +329,15 @@ def start(
     try:
         _start_interactive(s, bank, academic_year, centre, programme, review)
     except (KeyboardInterrupt, EOFError):
+        again = " ".join(
+            ["wblqa aqd start"]
+            + ([f"--year {year}"] if year else [])
+            + ([f"--centre {centre}"] if centre else [])
+            + [f"--programme {code}" for code in programme]
+        )
         sys.stderr.write(
             "\nStopped. Every answer you gave is saved. "
-            "Run `wblqa aqd start` to carry on where you left off.\n"
+            f"Run `{again}` to carry on where you left off.\n"
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
