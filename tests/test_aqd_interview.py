@@ -336,9 +336,12 @@ def test_start_registers_centre_and_programme_on_the_fly(
     def answer(spec: dict[str, Any]) -> Any:
         return next(setup)
 
-    monkeypatch.setattr(prompting, "ask", Script(answer=answer, interrupt_at=7))
+    script = Script(answer=answer, interrupt_at=7)
+    monkeypatch.setattr(prompting, "ask", script)
     result = invoke("aqd", "start", "--year", "2025-26")
     assert result.exit_code == 130, result.output
+    confirms = [s for s in script.asked if s["type"] == "confirm"]
+    assert [c["default"] for c in confirms] == [True, False]
     shown = json.loads(invoke("centre", "show", "54321", "--json").stdout)
     assert [p["code"] for p in shown["programmes"]] == ["600/9999/9"]
 
