@@ -9,8 +9,8 @@ import typer
 from typer.core import TyperGroup
 
 from wblqa_cli import __version__
+from wblqa_cli.commands import aqd, centre, cycle, db, programme, sector
 from wblqa_cli.commands import calendar as calendar_cmd
-from wblqa_cli.commands import centre, cycle, db, programme, sector
 from wblqa_cli.commands import consortium as consortium_commands
 from wblqa_cli.commands._common import State, report_error
 from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
@@ -70,6 +70,7 @@ def root(
 app.add_typer(centre.app, name="centre")
 app.add_typer(programme.app, name="programme")
 app.add_typer(db.app, name="db")
+app.add_typer(aqd.app, name="aqd")
 app.add_typer(consortium_commands.app, name="consortium")
 app.add_typer(cycle.app, name="cycle")
 app.add_typer(sector.app, name="sector")

@@ -91,6 +91,56 @@ def m001_centres_programmes_audit(op: Operations) -> None:
             )
 
 
+def m003_aqd(op: Operations) -> None:
+    """Annual Quality Declarations: one per centre and academic year, and their answers."""
+    op.create_table(
+        "aqd_declaration",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "centre_id",
+            sa.Integer(),
+            sa.ForeignKey("centre.id", ondelete="RESTRICT"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("academic_year", sa.String(), nullable=False),
+        sa.Column("status", sa.String(), nullable=False),
+        sa.Column("bank_version", sa.String(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True)),
+        sa.Column("submitted_by", sa.String()),
+        sa.UniqueConstraint("centre_id", "academic_year"),
+    )
+    op.create_table(
+        "aqd_answer",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "declaration_id",
+            sa.Integer(),
+            sa.ForeignKey("aqd_declaration.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("programme_code", sa.String()),
+        sa.Column("question_id", sa.String(), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("comment", sa.Text()),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("answered_by", sa.String(), nullable=False),
+        sa.Column("bank_version", sa.String(), nullable=False),
+        sa.UniqueConstraint("declaration_id", "programme_code", "question_id"),
+    )
+    # NULLs are distinct in a unique constraint: a partial index keeps one
+    # centre-level answer per question (SQLite and PostgreSQL both have them).
+    op.create_index(
+        "ux_aqd_answer_centre_question",
+        "aqd_answer",
+        ["declaration_id", "question_id"],
+        unique=True,
+        sqlite_where=sa.text("programme_code IS NULL"),
+        postgresql_where=sa.text("programme_code IS NULL"),
+    )
+
+
 def m004_arrangements(op: Operations) -> None:
     """Stored collaborative arrangements: the parsed file as JSON, and its key dates."""
     op.create_table(
@@ -112,6 +162,7 @@ def m004_arrangements(op: Operations) -> None:
 #: Every migration, in order. Append; never reorder, rename or edit a released one.
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "centres_programmes_audit", m001_centres_programmes_audit),
+    (3, "aqd", m003_aqd),
     (4, "arrangements", m004_arrangements),
 ]
 

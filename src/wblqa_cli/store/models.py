@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
@@ -70,3 +71,40 @@ class ArrangementRow(SQLModel, table=True):
     document: str
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AqdDeclaration(SQLModel, table=True):
+    __tablename__ = "aqd_declaration"
+    __table_args__ = (sa.UniqueConstraint("centre_id", "academic_year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    centre_id: int = Field(foreign_key="centre.id", index=True)
+    academic_year: str
+    status: str = "open"
+    bank_version: str
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    submitted_at: dt.datetime | None = None
+    submitted_by: str | None = None
+
+
+class AqdAnswer(SQLModel, table=True):
+    __tablename__ = "aqd_answer"
+    __table_args__ = (
+        sa.UniqueConstraint("declaration_id", "programme_code", "question_id"),
+        sa.Index(
+            "ux_aqd_answer_centre_question",
+            "declaration_id",
+            "question_id",
+            unique=True,
+            sqlite_where=sa.text("programme_code IS NULL"),
+            postgresql_where=sa.text("programme_code IS NULL"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    declaration_id: int = Field(foreign_key="aqd_declaration.id", ondelete="CASCADE")
+    programme_code: str | None = None
+    question_id: str
+    value: str = Field(sa_type=sa.Text)
+    comment: str | None = Field(default=None, sa_type=sa.Text)
+    answered_at: dt.datetime
+    answered_by: str
+    bank_version: str
