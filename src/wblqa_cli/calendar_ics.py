@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 from wblqa_cli.dates import AcademicYear
 
 if TYPE_CHECKING:
+    from wblqa_cli.consortium import Arrangement
     from wblqa_cli.cycle import CycleRules, Plan
 
 PRODID = "-//wblqa//Quality assurance obligations//EN"
@@ -101,6 +102,38 @@ class DisposalDate:
     kind: str  # what is kept, e.g. "learner work", "QA documents"
     source: str
     count: int = 1
+
+
+def arrangement_dates(arrangements: Iterable[Arrangement]) -> list[ArrangementDate]:
+    """The dated obligations of stored collaborative arrangements.
+
+    The latest day to apply (formal and exceptional: delivery start less the
+    lead time in the data), and each qualification's first assessment, before
+    which its Lead Internal Verifier is appointed and standardisation done.
+    """
+    from wblqa_cli.consortium import rules as consortium_rules
+
+    r = consortium_rules()
+    standardisation = next(
+        c.source for c in r.checks if c.id == "standardisation.before-assessment"
+    )
+    out: list[ArrangementDate] = []
+    for a in arrangements:
+        apply_by = a.apply_by()
+        if apply_by is not None and a.application_submitted is None:
+            out.append(ArrangementDate(a.name, "apply-by", apply_by, r.lead_time_source))
+        for q in a.vocational:
+            if q.first_assessment is not None:
+                out.append(
+                    ArrangementDate(
+                        a.name,
+                        "first-assessment",
+                        q.first_assessment,
+                        standardisation,
+                        qualification=f"{q.code} {q.title}",
+                    )
+                )
+    return out
 
 
 def _arrangement_obligation(a: ArrangementDate, reminder_days: int) -> Obligation:

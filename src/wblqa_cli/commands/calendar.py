@@ -45,13 +45,18 @@ def calendar(
     """Write the year's dated obligations as an iCalendar file for Outlook or Google Calendar.
 
     AQD window and deadline, LSV and SV allocations, first LSV visit, Direct
-    Claims Status expiries and expected certification dates. Importing a newer
+    Claims Status expiries, expected certification dates, the latest day to
+    apply for each stored collaborative arrangement and the first assessments
+    its LIV and standardisation must precede. Importing a newer
     file again updates the events instead of duplicating them.
     """
-    from wblqa_cli.calendar_ics import build_calendar, obligations_for
+    from wblqa_cli.calendar_ics import arrangement_dates, build_calendar, obligations_for
+    from wblqa_cli.commands._common import store
+    from wblqa_cli.store.consortium import list_arrangements
 
     plan = load_plan(ctx, year, as_of_text)
-    obligations = obligations_for(plan)
+    arrangements = arrangement_dates(list_arrangements(store(ctx)))
+    obligations = obligations_for(plan, arrangements=arrangements)
     data = build_calendar(obligations, name=f"wblqa {plan.academic_year}")
     if output == "-":
         sys.stdout.buffer.write(data)

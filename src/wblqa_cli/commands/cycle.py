@@ -29,11 +29,15 @@ def load_plan(ctx: typer.Context, year: str | None, as_of_text: str | None) -> P
     """The plan of the stored programmes (shared with ``wblqa calendar``)."""
     from wblqa_cli.cycle import plan
     from wblqa_cli.dates import academic_year_option
+    from wblqa_cli.deadlines import deadline_for
+    from wblqa_cli.store.aqd import user_deadlines
     from wblqa_cli.store.centres import list_programmes
 
     today = as_of(as_of_text)
     academic_year = academic_year_option(year, today)
-    return plan(list_programmes(store(ctx)), academic_year, today)
+    s = store(ctx)
+    aqd = deadline_for(academic_year, user_deadlines(s))
+    return plan(list_programmes(s), academic_year, today, aqd=aqd)
 
 
 def _when(k: KeyDate, today: date) -> str:
