@@ -1,0 +1,394 @@
+"""The Monday screen: what needs action now, across everything the store holds.
+
+Pure: every input is a plain object gathered by the command (AQD progress per
+centre, the verification plan, arrangement check summaries, retention counts),
+and ``today`` is passed in. The output is a list of actions, most urgent
+first, and the sections the screen shows.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from wblqa_cli.cycle import KeyDate, Plan
+from wblqa_cli.deadlines import Deadline
+from wblqa_cli.rules import table
+
+Level = Literal["overdue", "now", "soon", "info"]
+LEVELS: tuple[Level, ...] = ("overdue", "now", "soon", "info")
+
+
+@dataclass(frozen=True)
+class Settings:
+    soon_days: int
+    upcoming_key_dates: int
+
+
+@functools.cache
+def settings() -> Settings:
+    t = table("status.toml")
+    t.integer("format")
+    out = Settings(t.integer("soon_days", minimum=0), t.integer("upcoming_key_dates", minimum=0))
+    t.done()
+    return out
+
+
+@dataclass(frozen=True)
+class AqdProgress:
+    """One centre's declaration for the year."""
+
+    centre: str
+    centre_name: str
+    state: str  # "not started", "open" or "submitted"
+    answered: int
+    applicable: int
+    missing: int
+    flagged: int
+    programmes: int
+    deadline: Deadline
+
+    def as_json(self, today: date) -> dict[str, object]:
+        return {
+            "centre": self.centre,
+            "centre_name": self.centre_name,
+            "status": self.state,
+            "answered": self.answered,
+            "applicable": self.applicable,
+            "missing": self.missing,
+            "flagged": self.flagged,
+            "programmes": self.programmes,
+            "deadline": self.deadline.deadline,
+            "days_left": self.deadline.days_left(today),
+        }
+
+
+@dataclass(frozen=True)
+class ArrangementHealth:
+    """A stored arrangement's check, summarised."""
+
+    name: str
+    model: str
+    failed: tuple[str, ...]  # "id: message" of each failing check
+    warnings: tuple[str, ...]
+    apply_by: date | None
+    application_submitted: date | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "model": self.model,
+            "fail": len(self.failed),
+            "warn": len(self.warnings),
+            "failed": list(self.failed),
+            "warnings": list(self.warnings),
+            "apply_by": self.apply_by,
+            "application_submitted": self.application_submitted,
+        }
+
+
+@dataclass(frozen=True)
+class RetentionSummary:
+    """Stored retention records as of today."""
+
+    disposable: int
+    on_hold: int
+    unknown: int
+    retained: int
+    next_dispose_from: date | None = None
+    next_count: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "disposable": self.disposable,
+            "on_hold": self.on_hold,
+            "unknown": self.unknown,
+            "retain": self.retained,
+            "next_dispose_from": self.next_dispose_from,
+            "next_count": self.next_count,
+        }
+
+
+@dataclass(frozen=True)
+class Action:
+    level: Level
+    area: str
+    message: str
+    command: str | None = None
+    due: date | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "level": self.level,
+            "area": self.area,
+            "message": self.message,
+            "command": self.command,
+            "due": self.due,
+        }
+
+
+@dataclass(frozen=True)
+class Status:
+    as_of: date
+    academic_year: str
+    actions: tuple[Action, ...]
+    aqd: tuple[AqdProgress, ...]
+    plan: Plan
+    arrangements: tuple[ArrangementHealth, ...]
+    retention: RetentionSummary | None
+    upcoming: tuple[KeyDate, ...] = field(default=())
+
+    def counts(self) -> dict[str, int]:
+        return {level: sum(a.level == level for a in self.actions) for level in LEVELS}
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "as_of": self.as_of,
+            "academic_year": self.academic_year,
+            "summary": self.counts(),
+            "actions": [a.as_json() for a in self.actions],
+            "aqd": [a.as_json(self.as_of) for a in self.aqd],
+            "dcs": [
+                {
+                    "code": p.code,
+                    "title": p.title,
+                    "dcs_expiry": p.dcs_expiry,
+                    "dcs_status": p.dcs_status,
+                }
+                for p in self.plan.programmes
+                if p.dcs_status in ("expired", "expiring")
+            ],
+            "consortium": [a.as_json() for a in self.arrangements],
+            "retention": self.retention.as_json() if self.retention else None,
+            "key_dates": [k.as_json() for k in self.upcoming],
+        }
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _aqd_actions(p: AqdProgress, today: date, soon: int) -> list[Action]:
+    d = p.deadline
+    year = d.academic_year.label
+    left = d.days_left(today)
+    who = f"centre {p.centre}"
+    if p.state == "submitted":
+        if p.flagged:
+            return [
+                Action(
+                    "info",
+                    "aqd",
+                    f"AQD {year} of {who} is submitted; {p.flagged} answer(s) flagged for action.",
+                    f"wblqa aqd status --year {year}",
+                )
+            ]
+        return []
+    if p.programmes == 0:
+        return [
+            Action(
+                "now",
+                "aqd",
+                f"AQD {year} of {who}: no programmes registered; the "
+                "self-assessment is per programme.",
+                "wblqa programme add CODE --title TITLE",
+            )
+        ]
+    progress = f"{p.answered}/{p.applicable} answered, {p.missing} missing"
+    command = f"wblqa aqd start --year {year}"
+    if today < d.opens:
+        return [
+            Action(
+                "info", "aqd", f"AQD {year} of {who} opens on {_long(d.opens)}.", command, d.opens
+            )
+        ]
+    if left < 0:
+        return [
+            Action(
+                "overdue",
+                "aqd",
+                f"AQD {year} of {who} was due {_long(d.deadline)} "
+                f"({_days(-left)} ago): {progress}.",
+                command,
+                d.deadline,
+            )
+        ]
+    level: Level = "now" if left <= soon else "soon"
+    note = f" {d.note}" if d.note else ""
+    if p.missing == 0:
+        return [
+            Action(
+                level,
+                "aqd",
+                f"AQD {year} of {who} is complete: submit it by "
+                f"{_long(d.deadline)} ({_days(left)} left).{note}",
+                f"wblqa aqd submit --year {year}",
+                d.deadline,
+            )
+        ]
+    return [
+        Action(
+            level,
+            "aqd",
+            f"AQD {year} of {who} is due {_long(d.deadline)} "
+            f"({_days(left)} left): {progress}.{note}",
+            command,
+            d.deadline,
+        )
+    ]
+
+
+def _dcs_actions(plan: Plan, today: date) -> list[Action]:
+    out: list[Action] = []
+    for p in plan.programmes:
+        if p.dcs_expiry is None or p.dcs_status not in ("expired", "expiring"):
+            continue
+        if p.dcs_status == "expired":
+            out.append(
+                Action(
+                    "overdue",
+                    "dcs",
+                    f"{p.code} {p.title}: Direct Claims Status expired on "
+                    f"{_long(p.dcs_expiry)}; raise it with your Lead Standards Verifier.",
+                    "wblqa cycle plan",
+                    p.dcs_expiry,
+                )
+            )
+        else:
+            left = (p.dcs_expiry - today).days
+            out.append(
+                Action(
+                    "now",
+                    "dcs",
+                    f"{p.code} {p.title}: Direct Claims Status expires on "
+                    f"{_long(p.dcs_expiry)} (in {_days(left)}); alert your Lead Standards "
+                    "Verifier before it does.",
+                    "wblqa cycle plan",
+                    p.dcs_expiry,
+                )
+            )
+    return out
+
+
+def _arrangement_actions(a: ArrangementHealth, today: date, soon: int) -> list[Action]:
+    out: list[Action] = []
+    check = f'wblqa consortium show "{a.name}"'
+    if a.failed:
+        out.append(
+            Action(
+                "now",
+                "consortium",
+                f"{a.name}: {len(a.failed)} prerequisite(s) failing (first: {a.failed[0]}).",
+                check,
+            )
+        )
+    if a.warnings:
+        out.append(
+            Action(
+                "soon",
+                "consortium",
+                f"{a.name}: {len(a.warnings)} warning(s) (first: {a.warnings[0]}).",
+                check,
+            )
+        )
+    if a.apply_by is not None and a.application_submitted is None and today <= a.apply_by:
+        left = (a.apply_by - today).days
+        level: Level = "now" if left <= soon else "soon"
+        out.append(
+            Action(
+                level,
+                "consortium",
+                f"{a.name}: apply for approval by {_long(a.apply_by)} ({_days(left)} left).",
+                check,
+                a.apply_by,
+            )
+        )
+    return out
+
+
+def _retention_actions(r: RetentionSummary, today: date, soon: int) -> list[Action]:
+    out: list[Action] = []
+    if r.disposable:
+        out.append(
+            Action(
+                "now",
+                "retention",
+                f"{r.disposable} retention record(s) may be disposed of now.",
+                f"wblqa retention due --as-of {today.isoformat()}",
+            )
+        )
+    if r.unknown:
+        out.append(
+            Action(
+                "soon",
+                "retention",
+                f"{r.unknown} retention record(s) lack the date their "
+                "period runs from; add it so their deadline can be worked out.",
+                "wblqa retention list --status unknown",
+            )
+        )
+    if r.on_hold:
+        out.append(
+            Action(
+                "info",
+                "retention",
+                f"{r.on_hold} retention record(s) on hold (appeal, "
+                "complaint or malpractice): keep them until released.",
+                "wblqa retention list --status on-hold",
+            )
+        )
+    if r.next_dispose_from and (r.next_dispose_from - today).days <= soon:
+        out.append(
+            Action(
+                "info",
+                "retention",
+                f"{r.next_count} more record(s) may be disposed of from "
+                f"{_long(r.next_dispose_from)}.",
+                None,
+                r.next_dispose_from,
+            )
+        )
+    return out
+
+
+def build(
+    today: date,
+    plan: Plan,
+    aqd: Sequence[AqdProgress],
+    arrangements: Sequence[ArrangementHealth] = (),
+    retention: RetentionSummary | None = None,
+    config: Settings | None = None,
+) -> Status:
+    """Everything that needs action, most urgent (then soonest) first."""
+    config = config or settings()
+    soon = config.soon_days
+    actions: list[Action] = []
+    for progress in aqd:
+        actions += _aqd_actions(progress, today, soon)
+    actions += _dcs_actions(plan, today)
+    for a in arrangements:
+        actions += _arrangement_actions(a, today, soon)
+    if retention is not None:
+        actions += _retention_actions(retention, today, soon)
+    order = {level: i for i, level in enumerate(LEVELS)}
+    actions.sort(key=lambda a: (order[a.level], a.due or date.max, a.area))
+    upcoming = tuple(k for k in plan.key_dates if (k.end_date or k.date) >= today)[
+        : config.upcoming_key_dates
+    ]
+    return Status(
+        as_of=today,
+        academic_year=plan.academic_year.label,
+        actions=tuple(actions),
+        aqd=tuple(aqd),
+        plan=plan,
+        arrangements=tuple(arrangements),
+        retention=retention,
+        upcoming=upcoming,
+    )
