@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from wblqa_cli import __version__
-from wblqa_cli.commands import centre, db, programme
+from wblqa_cli.commands import audit, centre, db, programme, retention
 from wblqa_cli.commands._common import State, report_error
 from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
 
@@ -68,6 +68,8 @@ def root(
 app.add_typer(centre.app, name="centre")
 app.add_typer(programme.app, name="programme")
 app.add_typer(db.app, name="db")
+app.add_typer(retention.app, name="retention")
+app.command("audit")(audit.audit)
 
 
 def main() -> None:
