@@ -17,6 +17,7 @@ Nothing here touches the clock, the store or the terminal.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -310,20 +311,25 @@ class DateCells:
         self._memo: dict[str, date] = {}
         self._limit = limit
 
-    def parse(self, text: str, context: str) -> date | None:
-        """An optional date cell: empty is ``None``; a bad value raises naming ``context``."""
+    def parse(self, text: str, context: str | Callable[[], str]) -> date | None:
+        """An optional date cell: empty is ``None``; a bad value raises naming ``context``.
+
+        ``context`` may be a function, called only when the text is new.
+        """
         if not text:
             return None
         found = self._memo.get(text)
         if found is None:
-            found = fast_date(text, context)
+            found = fast_date(text, context if isinstance(context, str) else context())
             if len(self._memo) >= self._limit:
                 self._memo.clear()
             self._memo[text] = found
         return found
 
 
-def top_up_cell(cells: DateCells, text: str, context: str) -> tuple[date | None, bool]:
+def top_up_cell(
+    cells: DateCells, text: str, context: str | Callable[[], str]
+) -> tuple[date | None, bool]:
     """A ``top_up_received`` cell: a date, ``pending``, or empty."""
     if text.strip().casefold() == PENDING:
         return None, True

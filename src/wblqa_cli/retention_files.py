@@ -108,6 +108,11 @@ def _at(name: str, line: int, column: str) -> str:
     return where(name, f"line {line}", f"column {column!r}")
 
 
+def _lazy(name: str, line: int, column: str) -> Callable[[], str]:
+    """Where a cell is, worked out only if an error needs it."""
+    return lambda: _at(name, line, column)
+
+
 def _require_id(value: str, name: str, line: int) -> str:
     if not value:
         raise InputError(f"{_at(name, line, 'id')}: empty; every row needs an id.")
@@ -174,13 +179,13 @@ def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResu
     for line, row in reader:
         ident = _require_id(row["id"], name, line)
         top_up, pending = (
-            top_up_cell(cells, row["top_up_received"], _at(name, line, "top_up_received"))
+            top_up_cell(cells, row["top_up_received"], _lazy(name, line, "top_up_received"))
             if has_top_up
             else (None, False)
         )
         triggers = Triggers(
-            certified=cells.parse(row["certified"], _at(name, line, "certified")),
-            received=cells.parse(row["received"], _at(name, line, "received")),
+            certified=cells.parse(row["certified"], _lazy(name, line, "certified")),
+            received=cells.parse(row["received"], _lazy(name, line, "received")),
             top_up_received=top_up,
             top_up_pending=pending,
         )
@@ -248,13 +253,31 @@ def check_kind(value: str, context: str) -> str:
     return kind
 
 
+def _usable_ref(ref: str) -> bool:
+    return bool(ref) and len(ref) <= 100 and ref.isprintable() and ref == ref.strip()
+
+
 def check_ref(value: str, context: str) -> str:
     ref = value.strip()
     if not ref:
         raise InputError(f"{context}: empty; every record needs an id.")
-    if len(ref) > 100 or any(ord(c) < 32 for c in ref):
-        raise InputError(f"{context}: {value!r} is not a usable id (at most 100 characters).")
+    if not _usable_ref(ref):
+        raise InputError(
+            f"{context}: {value!r} is not a usable id (printable text, at most 100 characters)."
+        )
     return ref
+
+
+#: Deadlines already worked out, by kind and the triggers its rule reads.
+DeadlineMemo = dict[tuple[object, ...], "Deadline | Undetermined"]
+
+
+def _memo_key(kind: str, triggers: Triggers, rules: Rules) -> tuple[object, ...]:
+    """Only the dates the kind's rule reads: an archive repeats them over and over."""
+    key: tuple[object, ...] = (kind, triggers.get(rules[kind].trigger))
+    if rules.top_up.applies_to == kind:
+        key += (triggers.top_up_received, triggers.top_up_pending)
+    return key
 
 
 def build_record(
@@ -269,9 +292,10 @@ def build_record(
     hold: str | None,
     at: Callable[[str], str],
     rules: Rules | None = None,
+    memo: DeadlineMemo | None = None,
 ) -> NewRecord:
-    """A checked record; ``at(column)`` says where each value came from."""
-    kind = check_kind(kind, at("kind"))
+    """A checked record; ``at(column)`` says where each value came from (asked on error)."""
+    kind = kind if kind in KINDS else check_kind(kind, at("kind"))
     cohort = " ".join((cohort or "").split()) or None
     learner = " ".join((learner or "").split()) or None
     if cohort is None and learner is None:
@@ -286,16 +310,24 @@ def build_record(
         if kind == QA_DOCUMENTS
         else ("top_up_received" if triggers.top_up_received else "received")
     )
-    try:
-        found = deadline(kind, triggers, rules)
-    except InputError as exc:
-        raise InputError(f"{at(column)}: {exc.message}") from None
+    rules = rules or load_rules()
+    key = _memo_key(kind, triggers, rules)
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        try:
+            found = deadline(kind, triggers, rules)
+        except InputError as exc:
+            raise InputError(f"{at(column)}: {exc.message}") from None
+        if memo is not None:
+            if len(memo) > 100_000:
+                memo.clear()
+            memo[key] = found
     retain_until, dispose_from = (
         (found.retain_until, found.dispose_from) if isinstance(found, Deadline) else (None, None)
     )
     return NewRecord(
         line=line,
-        ref=check_ref(ref, at("id")),
+        ref=ref if _usable_ref(ref) else check_ref(ref, at("id")),
         programme=programme,
         kind=kind,
         cohort=cohort,
@@ -316,6 +348,7 @@ def import_records(
     """Every row of an import file as a checked :class:`NewRecord`, in file order."""
     rules = rules or load_rules()
     cells = DateCells()
+    memo: DeadlineMemo = {}
     name = source.name
     reader = source.reader(IMPORT_REQUIRED, IMPORT_OPTIONAL)
     for line, row in reader:
@@ -331,7 +364,9 @@ def import_records(
                 else f"{at('programme')}: empty; every record belongs to a programme.",
                 hint="Register it first with `wblqa programme add CODE --title TITLE`.",
             )
-        top_up, pending = top_up_cell(cells, row.get("top_up_received", ""), at("top_up_received"))
+        top_up, pending = top_up_cell(
+            cells, row.get("top_up_received", ""), _lazy(name, line, "top_up_received")
+        )
         yield build_record(
             line=line,
             ref=row["id"],
@@ -340,14 +375,15 @@ def import_records(
             cohort=row.get("cohort"),
             learner=row.get("learner"),
             triggers=Triggers(
-                certified=cells.parse(row["certified"], at("certified")),
-                received=cells.parse(row["received"], at("received")),
+                certified=cells.parse(row["certified"], _lazy(name, line, "certified")),
+                received=cells.parse(row["received"], _lazy(name, line, "received")),
                 top_up_received=top_up,
                 top_up_pending=pending,
             ),
             hold=row.get("hold"),
             at=at,
             rules=rules,
+            memo=memo,
         )
 
 

@@ -52,10 +52,7 @@ def _row(record: NewRecord, programme_id: int, user: str, now: Any) -> dict[str,
         "hold_reason": record.hold,
         "held_at": now if held else None,
         "held_by": user if held else None,
-        "disposed_at": None,
-        "disposed_by": None,
-        "disposal_note": None,
-        "created_at": now,
+        "created_at": now,  # disposed_at, disposed_by, disposal_note: NULL until disposal
     }
 
 
