@@ -693,3 +693,66 @@ def test_every_retention_command_has_help(invoke) -> None:  # type: ignore[no-un
         out = _ok(invoke("retention", name, "--help")).stdout
         assert len(out.split()) > 5
     assert "audit" in _ok(invoke("--help")).stdout
+
+
+# --- progress on a terminal -----------------------------------------------------
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str], out: Path) -> tuple[int, bytes, bytes]:
+    """Run wblqa with stderr on a pseudo-terminal and stdout to a file."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    with out.open("wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wblqa_cli", *args],
+            stdout=sink,
+            stderr=slave,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+    os.close(slave)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(master)
+    code = proc.wait(timeout=60)
+    return code, out.read_bytes(), err
+
+
+@pytest.mark.slow
+def test_progress_goes_to_a_terminal_and_data_stays_on_stdout(
+    tmp_path: Path, db_path: Path
+) -> None:
+    import os
+
+    rows = 12_000
+    text = "id,certified,received\n" + "".join(f"R{i},2022-07-15,2022-08-01\n" for i in range(rows))
+    archive = _write(tmp_path, text, "big.csv")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "WBLQA_DB": str(db_path)}
+    env.pop("NO_COLOR", None)
+    env["TERM"] = "xterm"
+    code, out, err = _on_a_terminal(
+        ["retention", "check", archive, "--csv", "--as-of", "2025-01-01"], env, tmp_path / "out"
+    )
+    assert code == 0, err
+    lines = out.decode().splitlines()
+    assert len(lines) == rows + 1
+    assert all(line.startswith("R") for line in lines[1:])
+    assert b"Checking rows" in err
+    assert b"R1," not in err  # no data routed through the progress display
+    # Piped (as in every other test here): no progress at all.
+    piped = subprocess.run(
+        [sys.executable, "-m", "wblqa_cli", "retention", "check", archive, "--csv"],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert piped.returncode == 0 and piped.stderr == b""
