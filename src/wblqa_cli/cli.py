@@ -9,7 +9,17 @@ import typer
 from typer.core import TyperGroup
 
 from wblqa_cli import __version__
-from wblqa_cli.commands import aqd, centre, cycle, db, programme, sector
+from wblqa_cli.commands import (
+    aqd,
+    audit,
+    centre,
+    cycle,
+    db,
+    programme,
+    retention,
+    sector,
+    status,
+)
 from wblqa_cli.commands import calendar as calendar_cmd
 from wblqa_cli.commands import consortium as consortium_commands
 from wblqa_cli.commands._common import State, report_error
@@ -67,14 +77,17 @@ def root(
     ctx.obj = State(db=db_option)
 
 
-app.add_typer(centre.app, name="centre")
-app.add_typer(programme.app, name="programme")
-app.add_typer(db.app, name="db")
 app.add_typer(aqd.app, name="aqd")
 app.add_typer(consortium_commands.app, name="consortium")
+app.add_typer(retention.app, name="retention")
 app.add_typer(cycle.app, name="cycle")
 app.add_typer(sector.app, name="sector")
 app.command("calendar")(calendar_cmd.calendar)
+app.add_typer(centre.app, name="centre")
+app.add_typer(programme.app, name="programme")
+app.add_typer(db.app, name="db")
+app.command("audit")(audit.audit)
+app.command("status")(status.status)
 
 
 def main() -> None:

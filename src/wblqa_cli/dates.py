@@ -14,6 +14,7 @@ accepted too). The year ``N-(N+1)`` runs from 1 September N to 31 August N+1.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -67,8 +68,10 @@ def _parse_words(value: str, context: str | None) -> date:
     if not re.search(r"[A-Za-z]", value) or not re.search(r"\d", value):
         raise _bad(value, context, "expected a day, a month and a year")
     try:
-        a = parser.parse(value, dayfirst=True, default=_DEFAULT_A)
-        b = parser.parse(value, dayfirst=True, default=_DEFAULT_B)
+        with warnings.catch_warnings():  # e.g. UnknownTimezoneWarning: not for a user's eyes
+            warnings.simplefilter("ignore")
+            a = parser.parse(value, dayfirst=True, default=_DEFAULT_A)
+            b = parser.parse(value, dayfirst=True, default=_DEFAULT_B)
     except (ValueError, OverflowError) as exc:
         why = "that day does not exist" if "out of range" in str(exc) else "not a date"
         raise _bad(value, context, why) from None

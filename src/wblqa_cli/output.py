@@ -92,7 +92,11 @@ def progress(description: str, total: int | None, *, enabled: bool) -> Iterator[
         return
     from rich.progress import Progress
 
-    with Progress(console=err_console(), transient=True) as bar:
+    # No redirection: rich would otherwise route sys.stdout (the data a command
+    # writes while the bar runs) through the stderr console.
+    with Progress(
+        console=err_console(), transient=True, redirect_stdout=False, redirect_stderr=False
+    ) as bar:
         task = bar.add_task(description, total=total)
         yield _Advance(bar, task)
 

@@ -201,7 +201,7 @@ def _aqd_actions(p: AqdProgress, today: date, soon: int) -> list[Action]:
                 "wblqa programme add CODE --title TITLE",
             )
         ]
-    progress = f"{p.answered}/{p.applicable} answered, {p.missing} missing"
+    progress = f"{p.answered}/{p.applicable} answered, {p.missing} required still missing"
     command = f"wblqa aqd start --year {year}"
     if today < d.opens:
         return [

@@ -47,16 +47,30 @@ def calendar(
     AQD window and deadline, LSV and SV allocations, first LSV visit, Direct
     Claims Status expiries, expected certification dates, the latest day to
     apply for each stored collaborative arrangement and the first assessments
-    its LIV and standardisation must precede. Importing a newer
+    its LIV and standardisation must precede, and the days from which stored
+    retention records may be disposed of. Importing a newer
     file again updates the events instead of duplicating them.
     """
-    from wblqa_cli.calendar_ics import arrangement_dates, build_calendar, obligations_for
+    from wblqa_cli.calendar_ics import (
+        DisposalDate,
+        arrangement_dates,
+        build_calendar,
+        obligations_for,
+    )
     from wblqa_cli.commands._common import store
+    from wblqa_cli.retention import load_rules
     from wblqa_cli.store.consortium import list_arrangements
+    from wblqa_cli.store.retention import disposal_dates
 
     plan = load_plan(ctx, year, as_of_text)
-    arrangements = arrangement_dates(list_arrangements(store(ctx)))
-    obligations = obligations_for(plan, arrangements=arrangements)
+    s = store(ctx)
+    arrangements = arrangement_dates(list_arrangements(s))
+    rules = load_rules()
+    disposals = [
+        DisposalDate(day, rules[kind].label.lower(), rules[kind].source, count)
+        for day, kind, count in disposal_dates(s, plan.academic_year.start, plan.academic_year.end)
+    ]
+    obligations = obligations_for(plan, arrangements=arrangements, disposals=disposals)
     data = build_calendar(obligations, name=f"wblqa {plan.academic_year}")
     if output == "-":
         sys.stdout.buffer.write(data)

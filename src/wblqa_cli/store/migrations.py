@@ -91,6 +91,43 @@ def m001_centres_programmes_audit(op: Operations) -> None:
             )
 
 
+def m002_retention_records(op: Operations) -> None:
+    """Retention records: one per kind of record per cohort or learner, with its dates.
+
+    ``dispose_from`` is computed from the trigger dates when the record is
+    written (null when a trigger is missing) and indexed for ``retention due``.
+    A disposed record stays as a tombstone (``disposed_at``, ``disposed_by``).
+    """
+    op.create_table(
+        "retention_record",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("ref", sa.String(), nullable=False, unique=True),
+        sa.Column(
+            "programme_id",
+            sa.Integer(),
+            sa.ForeignKey("programme.id", ondelete="RESTRICT"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("cohort", sa.String()),
+        sa.Column("learner", sa.String()),
+        sa.Column("certified", sa.Date()),
+        sa.Column("received", sa.Date()),
+        sa.Column("top_up_received", sa.Date()),
+        sa.Column("top_up_pending", sa.Boolean(), nullable=False),
+        sa.Column("retain_until", sa.Date()),
+        sa.Column("dispose_from", sa.Date(), index=True),
+        sa.Column("hold_reason", sa.String()),
+        sa.Column("held_at", sa.DateTime(timezone=True)),
+        sa.Column("held_by", sa.String()),
+        sa.Column("disposed_at", sa.DateTime(timezone=True)),
+        sa.Column("disposed_by", sa.String()),
+        sa.Column("disposal_note", sa.String()),
+        *_timestamps(),
+    )
+
+
 def m003_aqd(op: Operations) -> None:
     """Annual Quality Declarations: one per centre and academic year, and their answers."""
     op.create_table(
@@ -162,6 +199,7 @@ def m004_arrangements(op: Operations) -> None:
 #: Every migration, in order. Append; never reorder, rename or edit a released one.
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "centres_programmes_audit", m001_centres_programmes_audit),
+    (2, "retention_records", m002_retention_records),
     (3, "aqd", m003_aqd),
     (4, "arrangements", m004_arrangements),
 ]

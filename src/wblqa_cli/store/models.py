@@ -108,3 +108,26 @@ class AqdAnswer(SQLModel, table=True):
     answered_at: dt.datetime
     answered_by: str
     bank_version: str
+
+
+class RetentionRecord(SQLModel, table=True):
+    __tablename__ = "retention_record"
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(unique=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    kind: str
+    cohort: str | None = None
+    learner: str | None = None
+    certified: dt.date | None = None
+    received: dt.date | None = None
+    top_up_received: dt.date | None = None
+    top_up_pending: bool = False
+    retain_until: dt.date | None = None
+    dispose_from: dt.date | None = Field(default=None, index=True)
+    hold_reason: str | None = None
+    held_at: dt.datetime | None = None
+    held_by: str | None = None
+    disposed_at: dt.datetime | None = None
+    disposed_by: str | None = None
+    disposal_note: str | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)

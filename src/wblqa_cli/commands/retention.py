@@ -1,0 +1,502 @@
+"""``wblqa retention``: how long to keep learner work and QA documents, and what may go."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from wblqa_cli.commands._common import JSON_OPTION, as_of, date_option, store
+from wblqa_cli.errors import InputError
+from wblqa_cli.output import console, fmt_date, print_json, say, show_progress, table
+
+if TYPE_CHECKING:
+    from wblqa_cli.retention import Deadline, Rule, StoredRecord
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Retention of learner work and QA documents: deadlines, bulk checks, "
+    "stored records, holds and audited disposal.",
+)
+
+AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="Judge as on this day (default: today).")
+KIND_HELP = "learner_work or qa_documents."
+STATUS_HELP = "retain, disposable, on-hold, unknown or disposed."
+
+
+def _kind(value: str | None, option: str = "--kind") -> str | None:
+    from wblqa_cli.retention_files import check_kind
+
+    return None if value is None else check_kind(value, option)
+
+
+def _status(value: str | None) -> str | None:
+    from wblqa_cli.retention import LIST_STATUSES
+
+    if value is not None and value not in LIST_STATUSES:
+        raise InputError(f"{value!r} (--status) is not a status; use {', '.join(LIST_STATUSES)}.")
+    return value
+
+
+def _label(kind: str) -> str:
+    from wblqa_cli.retention import load_rules
+
+    return load_rules()[kind].short_label
+
+
+# --- calc ---------------------------------------------------------------------
+
+
+def _say_deadline(rule: Rule, found: Deadline | None, missing: str) -> None:
+    if found is None:
+        say(f"[bold]{rule.label}[/bold]: no date given ({missing}); nothing to work out.")
+        return
+    say(
+        f"[bold]{rule.label}[/bold]: keep until [bold]{fmt_date(found.retain_until)}[/bold]; "
+        f"may be disposed of from [bold]{fmt_date(found.dispose_from)}[/bold]."
+    )
+    say(f"  Rule:   {found.because} ({fmt_date(found.trigger_date)}).")
+    say(f"  Source: {found.source}")
+    say(f"  Covers: {'; '.join(rule.covers)}.")
+
+
+@app.command("calc")
+def calc(
+    certified: str | None = typer.Option(
+        None, "--certified", metavar="DATE", help="The day the learners were certificated."
+    ),
+    received: str | None = typer.Option(
+        None, "--received", metavar="DATE", help="The day the centre received the certificates."
+    ),
+    top_up: str | None = typer.Option(
+        None,
+        "--top-up-received",
+        metavar="DATE",
+        help="Top-up route: the day the certificates for the largest qualification the "
+        "learner will take were received (replaces --received for learner work).",
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Until when to keep learner work and QA documents, from one or two dates."""
+    from wblqa_cli.retention import LEARNER_WORK, QA_DOCUMENTS, Triggers, load_rules
+    from wblqa_cli.retention import calc as compute
+
+    if certified is None and received is None and top_up is None:
+        raise InputError(
+            "Give at least one date: --certified DATE, --received DATE or both.",
+            hint="e.g. wblqa retention calc --certified 2025-07-15 --received 2025-08-01",
+        )
+    triggers = Triggers(
+        certified=date_option(certified, "--certified"),
+        received=date_option(received, "--received"),
+        top_up_received=date_option(top_up, "--top-up-received"),
+    )
+    found = compute(triggers)
+    if json:
+        print_json(
+            {
+                "certified": triggers.certified,
+                "received": triggers.received,
+                **{k: (v.as_json() if v else None) for k, v in found.items()},
+            }
+        )
+        return
+    rules = load_rules()
+    _say_deadline(rules[LEARNER_WORK], found[LEARNER_WORK], "--received")
+    _say_deadline(rules[QA_DOCUMENTS], found[QA_DOCUMENTS], "--certified")
+
+
+# --- check --------------------------------------------------------------------
+
+
+def _write_csv(results: Any) -> None:
+    from wblqa_cli.csvio import neutralise, writer
+    from wblqa_cli.retention_files import CHECK_OUT
+
+    out = writer(sys.stdout)
+    out.writerow(CHECK_OUT)
+    iso = date.isoformat
+    out.writerows(
+        (neutralise(i), lw, iso(lwd) if lwd else "", qa, iso(qad) if qad else "")
+        for i, lw, lwd, qa, qad in results
+    )
+
+
+def _write_json(results: Any, today: date, summary: dict[str, Any]) -> None:
+    import json as jsonlib
+
+    from wblqa_cli.retention_files import CHECK_OUT
+
+    write = sys.stdout.write
+    write(f'{{"as_of": "{today.isoformat()}", "summary": {jsonlib.dumps(summary)}, "results": [')
+    first = True
+    for i, lw, lwd, qa, qad in results:
+        values = (i, lw, lwd and lwd.isoformat(), qa, qad and qad.isoformat())
+        row = dict(zip(CHECK_OUT, values, strict=True))
+        write(("\n  " if first else ",\n  ") + jsonlib.dumps(row, ensure_ascii=False))
+        first = False
+    write("\n]}\n")
+
+
+HUMAN_ROWS = 200
+
+
+@app.command("check")
+def check(
+    file: str = typer.Argument(
+        "-",
+        metavar="[FILE|-]",
+        help="CSV with header id,certified,received[,hold][,top_up_received]; "
+        "a non-empty hold means on hold; top_up_received is a date or 'pending'. "
+        "Default: standard input.",
+    ),
+    as_of_: str | None = AS_OF,
+    json: bool = JSON_OPTION,
+    csv: bool = typer.Option(False, "--csv", help="Write the results as CSV on stdout."),
+) -> None:
+    """The status of every row of a CSV: retain, disposable, on-hold or unknown.
+
+    The whole file is checked before anything is printed: one bad row (named by
+    line, column and value) means exit 2 and no output.
+    """
+    from wblqa_cli.output import progress
+    from wblqa_cli.retention_files import check_results, open_source, validate_check
+
+    if json and csv:
+        raise InputError("Choose one of --json and --csv.")
+    if file == "-" and sys.stdin.isatty():
+        raise InputError(
+            "No CSV given: name a file, or pipe one in.",
+            hint="e.g. wblqa retention check archive.csv --as-of 2025-07-15",
+        )
+    today = as_of(as_of_)
+    bar = show_progress()
+    with open_source(file) as source:
+        with progress("Checking rows", None, enabled=bar) as p:
+            summary = validate_check(source, today, p.advance)
+        with progress("Writing results", summary.rows, enabled=bar and (json or csv)) as p:
+            results = check_results(source, today)
+            if csv:
+                _write_csv(_counted(results, p.advance))
+            elif json:
+                _write_json(_counted(results, p.advance), today, summary.as_json())
+            else:
+                _check_human(results, summary, today)
+
+
+def _counted(results: Any, advance: Any) -> Any:
+    for n, result in enumerate(results, start=1):
+        if n % 5000 == 0:
+            advance(5000)
+        yield result
+
+
+def _check_human(results: Any, summary: Any, today: date) -> None:
+    from wblqa_cli.retention import KINDS, STATUSES
+
+    if summary.rows <= HUMAN_ROWS:
+        t = table("Id", "Learner work", "dispose from", "QA documents", "dispose from")
+        for i, lw, lwd, qa, qad in results:
+            t.add_row(i, lw, fmt_date(lwd), qa, fmt_date(qad))
+        console().print(t)
+    s = table("Kind", *STATUSES, title=f"{summary.rows} rows, as on {fmt_date(today)}")
+    for kind in KINDS:
+        s.add_row(_label(kind), *(str(summary.counts[kind][st]) for st in STATUSES))
+    console().print(s)
+    if summary.rows > HUMAN_ROWS:
+        say(f"Every row's result: add --csv or --json (more than {HUMAN_ROWS} rows).")
+
+
+# --- stored records -------------------------------------------------------------
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., metavar="ID", help="Your id for the record (unique)."),
+    programme: str = typer.Option(..., "--programme", help="The programme code (registered)."),
+    kind: str = typer.Option(..., "--kind", help=KIND_HELP),
+    cohort: str | None = typer.Option(None, "--cohort", help="The cohort, e.g. '2023-25 day'."),
+    learner: str | None = typer.Option(None, "--learner", help="The learner (name or number)."),
+    certified: str | None = typer.Option(None, "--certified", metavar="DATE"),
+    received: str | None = typer.Option(None, "--received", metavar="DATE"),
+    top_up: str | None = typer.Option(
+        None,
+        "--top-up-received",
+        metavar="DATE|pending",
+        help="Top-up route: when the certificates for the largest qualification were "
+        "received, or 'pending' while they are not.",
+    ),
+    hold_reason: str | None = typer.Option(
+        None, "--hold", metavar="REASON", help="Put on hold at once (open appeal, ...)."
+    ),
+) -> None:
+    """Store one retention record (a cohort's or a learner's work or QA documents)."""
+    from wblqa_cli.retention import DateCells, Triggers, top_up_cell
+    from wblqa_cli.retention_files import build_record
+    from wblqa_cli.store.retention import add_record
+
+    cells = DateCells()
+    up, pending = top_up_cell(cells, top_up or "", "--top-up-received")
+    record = build_record(
+        line=0,
+        ref=ref,
+        programme=programme.strip(),
+        kind=kind,
+        cohort=cohort,
+        learner=learner,
+        triggers=Triggers(
+            certified=date_option(certified, "--certified"),
+            received=date_option(received, "--received"),
+            top_up_received=up,
+            top_up_pending=pending,
+        ),
+        hold=hold_reason,
+        at=lambda column: {"id": "ID", "cohort": "--cohort"}.get(
+            column, "--" + column.replace("_", "-")
+        ),
+    )
+    add_record(store(ctx), record)
+    when = (
+        f"may be disposed of from {fmt_date(record.dispose_from)}"
+        if record.dispose_from
+        else "no disposal date yet (a trigger date is missing)"
+    )
+    held = f"; on hold: {record.hold}" if record.hold else ""
+    say(f"Added {record.ref} ({_label(record.kind)}, {record.programme}): {when}{held}.")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: str = typer.Argument(
+        ...,
+        metavar="FILE|-",
+        help="CSV with header id,programme,kind,certified,received"
+        "[,cohort][,learner][,top_up_received][,hold]. kind is learner_work or "
+        "qa_documents; each row needs a cohort or a learner; a date cell may be empty "
+        "(status unknown); top_up_received is a date or 'pending'; a non-empty hold is "
+        "the reason the record is on hold.",
+    ),
+) -> None:
+    """Import retention records: every row is checked first; all are stored, or none."""
+    import hashlib
+
+    from wblqa_cli.output import progress
+    from wblqa_cli.retention_files import import_records, open_source, validate_import
+    from wblqa_cli.store.retention import existing_refs, insert_records, programme_ids
+
+    s = store(ctx)
+    known = set(programme_ids(s))
+    bar = show_progress()
+    with open_source(file) as source:
+        with progress("Checking rows", None, enabled=bar) as p:
+            seen = validate_import(source, known, p.advance)
+        clash = existing_refs(s, seen)
+        if clash:
+            first = min(clash, key=seen.__getitem__)
+            raise InputError(
+                f"{source.name}, line {seen[first]}, column 'id': {first!r} is stored already"
+                + (f" (and {len(clash) - 1} more ids)." if len(clash) > 1 else "."),
+                hint="Nothing was imported. Ids must be new; see `wblqa retention list`.",
+            )
+        digest = hashlib.sha256()
+        source.raw.seek(0)
+        while chunk := source.raw.read(1 << 20):
+            digest.update(chunk)
+        with progress("Importing", len(seen), enabled=bar) as p:
+            count = insert_records(
+                s,
+                import_records(source, known),
+                summary=f"Imported {len(seen)} retention records from {source.name}",
+                details={"file": source.name, "sha256": digest.hexdigest()},
+                progress=p.advance,
+            )
+    say(f"Imported {count} retention records from {source.name}.")
+
+
+def _record_table(records: list[StoredRecord], today: date) -> Any:
+    from wblqa_cli.retention import Undetermined, deadline
+
+    t = table("Id", "Programme", "Kind", "Cohort / learner", "Dispose from", "Status", "Note")
+    for r in records:
+        status = r.status(today)
+        note = ""
+        if r.hold_reason:
+            note = f"held: {r.hold_reason}"
+        elif r.disposed_at:
+            note = f"disposed {r.disposed_at:%d %b %Y} by {r.disposed_by}"
+        elif r.dispose_from is None:
+            found = deadline(r.kind, r.triggers)
+            note = found.reason if isinstance(found, Undetermined) else ""
+        t.add_row(
+            r.ref,
+            r.programme,
+            _label(r.kind),
+            " / ".join(x for x in (r.cohort, r.learner) if x),
+            fmt_date(r.dispose_from),
+            status,
+            note,
+        )
+    return t
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: str | None = typer.Option(None, "--status", help=STATUS_HELP),
+    programme: str | None = typer.Option(None, "--programme", help="Only this programme."),
+    kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many records."),
+    as_of_: str | None = AS_OF,
+    json: bool = JSON_OPTION,
+) -> None:
+    """List stored retention records with their status."""
+    from wblqa_cli.store.retention import list_records
+
+    today = as_of(as_of_)
+    records = list_records(
+        store(ctx),
+        today,
+        status=_status(status),
+        programme=programme,
+        kind=_kind(kind),
+        limit=limit,
+    )
+    if json:
+        print_json({"as_of": today, "records": [r.as_json(today) for r in records]})
+        return
+    if not records:
+        say("No retention records match." if status or programme or kind else _EMPTY)
+        return
+    console().print(_record_table(records, today))
+
+
+_EMPTY = "No retention records yet. Add one with `wblqa retention add` or import a CSV."
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., metavar="ID"),
+    as_of_: str | None = AS_OF,
+    json: bool = JSON_OPTION,
+) -> None:
+    """One record: its dates, status, hold or disposal, and its audit history."""
+    from wblqa_cli.store.audit import entries
+    from wblqa_cli.store.retention import ENTITY, get_record
+
+    s = store(ctx)
+    today = as_of(as_of_)
+    record = get_record(s, ref)
+    history = entries(s, entity=ENTITY, entity_id=record.ref)
+    if json:
+        print_json({**record.as_json(today), "history": [e.as_json() for e in history]})
+        return
+    console().print(_record_table([record], today))
+    for e in history:
+        say(f"  {e.at:%Y-%m-%d %H:%M} UTC  {e.user}: {e.summary}")
+
+
+@app.command("due")
+def due(
+    ctx: typer.Context,
+    as_of_: str | None = AS_OF,
+    programme: str | None = typer.Option(None, "--programme", help="Only this programme."),
+    kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
+    show_: int = typer.Option(
+        10, "--show", min=0, help="Records listed per group in the human output."
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """What may be disposed of now, grouped by programme and kind."""
+    from itertools import groupby
+
+    from wblqa_cli.store.retention import due as find_due
+
+    today = as_of(as_of_)
+    rows, held_back = find_due(store(ctx), today, programme=programme, kind=_kind(kind))
+    groups = []
+    for (code, title, k), members in groupby(rows, key=lambda r: (r[1], r[2], r[3])):
+        items = [
+            {"id": r[0], "cohort": r[4], "learner": r[5], "dispose_from": r[6]} for r in members
+        ]
+        groups.append(
+            {"programme": code, "title": title, "kind": k, "count": len(items), "records": items}
+        )
+    if json:
+        print_json({"as_of": today, "total": len(rows), "held_back": held_back, "groups": groups})
+        return
+    if not groups:
+        say(f"Nothing may be disposed of on {fmt_date(today)}.")
+    for g in groups:
+        say(
+            f"\n[bold]{g['programme']}[/bold] {g['title']} — {_label(g['kind'])}: "
+            f"{g['count']} record{'s' if g['count'] != 1 else ''} may be disposed of."
+        )
+        if show_:
+            t = table("Id", "Cohort / learner", "Disposable since")
+            for item in g["records"][:show_]:
+                who = " / ".join(x for x in (item["cohort"], item["learner"]) if x)
+                t.add_row(item["id"], who, fmt_date(item["dispose_from"]))
+            console().print(t)
+            if g["count"] > show_:
+                say(f"  … and {g['count'] - show_} more (--json lists them all).")
+    say(
+        f"\n{len(rows)} may be disposed of on {fmt_date(today)}; held back: "
+        f"{held_back['on-hold']} on hold, {held_back['unknown']} with a date missing."
+    )
+
+
+@app.command("hold")
+def hold(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., metavar="ID"),
+    reason: str = typer.Option(
+        ..., "--reason", help="Why: the open appeal, complaint or malpractice case."
+    ),
+) -> None:
+    """Put a record on hold: it may not be disposed of, whatever its dates, until released."""
+    from wblqa_cli.registry import check_text
+    from wblqa_cli.store.retention import hold as put_on_hold
+
+    record = put_on_hold(store(ctx), ref, check_text(reason, "--reason"))
+    say(f"{record.ref} is on hold: {record.hold_reason}.")
+
+
+@app.command("release")
+def release(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., metavar="ID"),
+    reason: str = typer.Option(..., "--reason", help="Why: e.g. the appeal was closed."),
+) -> None:
+    """Release a hold; the record's dates decide again."""
+    from wblqa_cli.registry import check_text
+    from wblqa_cli.store.retention import release as release_hold
+
+    record = release_hold(store(ctx), ref, check_text(reason, "--reason"))
+    when = fmt_date(record.dispose_from) if record.dispose_from else "not known yet"
+    say(f"Released the hold on {record.ref}; it may be disposed of from {when}.")
+
+
+@app.command("dispose")
+def dispose(
+    ctx: typer.Context,
+    refs: list[str] = typer.Argument(..., metavar="ID...", help="One or more record ids."),
+    note: str | None = typer.Option(
+        None, "--note", help="How it was disposed of (e.g. shredded, archive deleted)."
+    ),
+) -> None:
+    """Record that records were disposed of today: refused (exit 1) before their date or on hold.
+
+    Judged against today's date, never an --as-of: a disposal cannot be dated ahead.
+    All the ids are disposed of, or none.
+    """
+    from wblqa_cli.dates import today
+    from wblqa_cli.store.retention import dispose as do_dispose
+
+    done = do_dispose(store(ctx), refs, today(), note)
+    for r in done:
+        say(f"Disposed of {r.ref} ({_label(r.kind)}, {r.programme}); recorded in the audit log.")
