@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from datetime import date
 
 from wblqa_cli.errors import InputError, where
@@ -91,7 +92,11 @@ def build_programme(
 
 
 def read_programme_csv(
-    name: str, *, known_centres: set[str], default_centre: str | None
+    name: str,
+    *,
+    known_centres: set[str],
+    default_centre: str | None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Programme]:
     """Every row of a programme CSV, checked; the first bad row raises and nothing is kept."""
     from wblqa_cli.csvio import CsvReader, open_input
@@ -102,6 +107,8 @@ def read_programme_csv(
     with open_input(name) as (stream, display):
         reader = CsvReader(stream, display, CSV_REQUIRED, CSV_OPTIONAL)
         for line, row in reader:
+            if progress is not None and line % 1000 == 0:
+                progress(1000)
 
             def at(column: str, line: int = line) -> str:
                 return where(display, f"line {line}", f"column {column!r}")

@@ -72,3 +72,6 @@ def require_tty(what: str, alternative: str) -> None:
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout.")
+QUIET_OPTION = typer.Option(
+    False, "--quiet", "-q", help="No progress bar (one is shown only on a terminal anyway)."
+)

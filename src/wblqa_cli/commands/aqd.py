@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wblqa_cli.commands._common import JSON_OPTION, store
+from wblqa_cli.commands._common import JSON_OPTION, QUIET_OPTION, store
 from wblqa_cli.errors import EXIT_INTERRUPTED, InputError, NotFound
 from wblqa_cli.output import console, fmt_date, note, print_json, say, table
 
@@ -261,11 +261,11 @@ def template(
 ) -> None:
     """Write an answers file to fill in for `aqd start --answers` (never overwrites)."""
     import json as json_
-    import os
 
     from wblqa_cli.aqd import template as template_doc
     from wblqa_cli.aqd import template_toml
     from wblqa_cli.aqd_bank import load_bank
+    from wblqa_cli.files import write_private
     from wblqa_cli.store.centres import default_centre, list_programmes
 
     suffix = output.suffix.lower()
@@ -285,14 +285,9 @@ def template(
         import yaml
 
         text = yaml.safe_dump(template_doc(bank, programmes), sort_keys=False, allow_unicode=True)
-    try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise InputError(f"{output} already exists; choose another name.") from None
-    except OSError as exc:
-        raise InputError(f"{output}: cannot write it ({exc.strerror}).") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    write_private(
+        output, text, overwrite=False, exists_hint="Choose another name or remove it first."
+    )
     say(
         f"Wrote {output} ({len(bank.questions)} questions, {len(programmes)} programmes). "
         f"Fill it in, then run: wblqa aqd start --answers {output}"
@@ -595,6 +590,7 @@ def export(
         None, "-o", "--output", help="Write to this file (mode 0600) instead of stdout."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """Export every answer, one row each, as CSV or JSON."""
     from wblqa_cli.aqd import EXPORT_COLUMNS, export_records
@@ -610,28 +606,29 @@ def export(
     records = export_records(
         bank, academic_year.label, declaration.centre_number, export_rows(s, declaration.id)
     )
-    stream = _open_output(output, force) if output else sys.stdout
-    try:
-        count = _write_export(stream, format_, EXPORT_COLUMNS, records)
-    finally:
-        if output:
-            stream.close()
-    if output:
-        say(f"Exported {count} answers to {output}.")
+    from wblqa_cli.files import private_output
+    from wblqa_cli.output import progress, show_progress
+
+    with progress("Exporting answers", None, enabled=show_progress(quiet)) as p:
+        counted = _counted(records, p.advance)
+        if output is None:
+            _write_export(sys.stdout, format_, EXPORT_COLUMNS, counted)
+            return
+        # Whole or nothing: written beside the target and renamed into place at the end.
+        with private_output(
+            output, overwrite=force, exists_hint="Use --force to overwrite it."
+        ) as stream:
+            count = _write_export(stream, format_, EXPORT_COLUMNS, counted)
+    say(f"Exported {count} answers to {output}.")
 
 
-def _open_output(path: Path, force: bool) -> Any:
-    import os
-
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
-    try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise InputError(f"{path} already exists; use --force to overwrite it.") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write it ({exc.strerror}).") from None
-    os.fchmod(fd, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+def _counted(records: Any, advance: Any) -> Any:
+    n = 0
+    for n, record in enumerate(records, start=1):
+        if n % 1000 == 0:
+            advance(1000)
+        yield record
+    advance(n % 1000)
 
 
 def _write_export(stream: Any, format_: str, columns: tuple[str, ...], records: Any) -> int:

@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import typer
 
 from wblqa_cli.commands.cycle import AS_OF_OPTION, YEAR_OPTION, load_plan
-from wblqa_cli.errors import InputError
 from wblqa_cli.output import note
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, readable by the owner only (0600)."""
-    folder = path.parent if str(path.parent) else Path()
-    if not folder.is_dir():
-        raise InputError(f"Cannot write {path} (-o): the folder {folder} does not exist.")
-    if path.is_dir():
-        raise InputError(f"Cannot write {path} (-o): it is a folder; give a file name.")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)  # mode 0600
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(data)
-            Path(tmp).replace(path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise InputError(f"Cannot write {path} (-o): {exc.strerror}.") from None
 
 
 def calendar(
@@ -76,6 +53,8 @@ def calendar(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
+    from wblqa_cli.files import write_private
+
     path = Path(output)
     write_private(path, data)
     note(f"Wrote {len(obligations)} events for {plan.academic_year} to {path}.")

@@ -68,17 +68,14 @@ def init(
     if output is None:
         sys.stdout.write(TEMPLATE)
         return
-    path = Path(output)
-    try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(TEMPLATE)
-    except FileExistsError:
-        raise InputError(
-            f"{output} already exists; wblqa will not overwrite it.",
-            hint="Choose another file name with -o, or remove the file first.",
-        ) from None
-    except OSError as exc:
-        raise InputError(f"Cannot write {output}: {exc.strerror}.") from None
+    from wblqa_cli.files import write_private
+
+    write_private(
+        Path(output),
+        TEMPLATE,
+        overwrite=False,
+        exists_hint="Choose another file name with -o, or remove the file first.",
+    )
     # Plain echo, not rich: a long path must not be wrapped mid-command.
     typer.echo(f"Wrote {output}. Edit it, then run: wblqa consortium check {output}", err=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from wblqa_cli.commands._common import JSON_OPTION, store
+from wblqa_cli.commands._common import JSON_OPTION, QUIET_OPTION, store
 from wblqa_cli.output import console, fmt_date, print_json, say, table
 
 app = typer.Typer(no_args_is_help=True, help="Register, import and list programmes.")
@@ -93,15 +93,20 @@ def import_(
         "code,title[,centre,sector,dcs_expiry,expected_certification]; "
         "several expected certification dates are separated by ';'.",
     ),
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """Add or update programmes from a CSV file: all rows or none."""
+    from wblqa_cli.output import progress, show_progress
     from wblqa_cli.programmes import read_programme_csv
     from wblqa_cli.store.centres import default_centre, list_centres, save_programmes
 
     s = store(ctx)
     known = {c.number for c in list_centres(s)}
     fallback = default_centre(s, None) if len(known) <= 1 else None
-    programmes = read_programme_csv(file, known_centres=known, default_centre=fallback)
+    with progress("Checking rows", None, enabled=show_progress(quiet)) as p:
+        programmes = read_programme_csv(
+            file, known_centres=known, default_centre=fallback, progress=p.advance
+        )
     added, updated = save_programmes(s, programmes)
     say(f"Imported {len(programmes)} programmes from {file}: {added} added, {updated} updated.")
 

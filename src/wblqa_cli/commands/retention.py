@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wblqa_cli.commands._common import JSON_OPTION, as_of, date_option, store
+from wblqa_cli.commands._common import JSON_OPTION, QUIET_OPTION, as_of, date_option, store
 from wblqa_cli.errors import InputError
 from wblqa_cli.output import console, fmt_date, print_json, say, show_progress, table
 
@@ -155,6 +155,7 @@ def check(
     as_of_: str | None = AS_OF,
     json: bool = JSON_OPTION,
     csv: bool = typer.Option(False, "--csv", help="Write the results as CSV on stdout."),
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """The status of every row of a CSV: retain, disposable, on-hold or unknown.
 
@@ -172,7 +173,7 @@ def check(
             hint="e.g. wblqa retention check archive.csv --as-of 2025-07-15",
         )
     today = as_of(as_of_)
-    bar = show_progress()
+    bar = show_progress(quiet)
     with open_source(file) as source:
         with progress("Checking rows", None, enabled=bar) as p:
             summary = validate_check(source, today, p.advance)
@@ -280,6 +281,7 @@ def import_(
         "(status unknown); top_up_received is a date or 'pending'; a non-empty hold is "
         "the reason the record is on hold.",
     ),
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """Import retention records: every row is checked first; all are stored, or none."""
     import hashlib
@@ -290,7 +292,7 @@ def import_(
 
     s = store(ctx)
     known = set(programme_ids(s))
-    bar = show_progress()
+    bar = show_progress(quiet)
     with open_source(file) as source:
         with progress("Checking rows", None, enabled=bar) as p:
             seen = validate_import(source, known, p.advance)

@@ -1,0 +1,98 @@
+"""Files written with ``-o``: owner-only (0600), whole or not at all.
+
+Exports, calendars and templates hold learner data or a centre's answers, so
+they are created readable by their owner alone whatever the umask, written to
+a temporary file beside the target and renamed into place only when complete:
+an error or an interruption half way never leaves a partial file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from wblqa_cli.errors import InputError
+
+
+def _check_target(path: Path, option: str, overwrite: bool, hint: str | None) -> Path:
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        raise InputError(f"Cannot write {path} ({option}): the folder {folder} does not exist.")
+    if path.is_dir():
+        raise InputError(f"Cannot write {path} ({option}): it is a folder; give a file name.")
+    if not overwrite and path.exists():
+        raise _exists(path, hint)
+    return folder
+
+
+def _exists(path: Path, hint: str | None) -> InputError:
+    return InputError(f"{path} already exists; wblqa will not overwrite it.", hint=hint)
+
+
+def _place(tmp: Path, path: Path, overwrite: bool, hint: str | None) -> None:
+    if overwrite:
+        tmp.replace(path)
+        return
+    try:
+        os.link(tmp, path)  # atomic, and fails if another process created ``path`` meanwhile
+    except FileExistsError:
+        raise _exists(path, hint) from None
+    except OSError:
+        if path.exists():  # no hard links on this file system: the next best check
+            raise _exists(path, hint) from None
+        tmp.replace(path)
+        return
+    tmp.unlink()
+
+
+@contextmanager
+def private_output(
+    path: Path,
+    *,
+    overwrite: bool = True,
+    option: str = "-o",
+    exists_hint: str | None = None,
+    binary: bool = False,
+) -> Iterator[IO[str]]:
+    """A stream to write ``path`` through: 0600, and in place only if the block completes.
+
+    With ``overwrite=False`` an existing file is refused (exit 2), before and
+    after writing. Text streams are UTF-8 with no newline translation.
+    """
+    folder = _check_target(path, option, overwrite, exists_hint)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise InputError(f"Cannot write {path} ({option}): {exc.strerror}.") from None
+    tmp = Path(name)
+    try:
+        os.fchmod(fd, 0o600)  # mkstemp's mode already; stated so that it cannot drift
+        mode = "wb" if binary else "w"
+        kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, mode, **kwargs) as stream:  # type: ignore[call-overload]
+            yield stream
+        _place(tmp, path, overwrite, exists_hint)
+    except OSError as exc:
+        raise InputError(f"Cannot write {path} ({option}): {exc.strerror}.") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_private(
+    path: Path,
+    data: bytes | str,
+    *,
+    overwrite: bool = True,
+    option: str = "-o",
+    exists_hint: str | None = None,
+) -> None:
+    """Write ``data`` to ``path`` atomically, readable by the owner only (0600)."""
+    binary = isinstance(data, bytes)
+    with private_output(
+        path, overwrite=overwrite, option=option, exists_hint=exists_hint, binary=binary
+    ) as stream:
+        stream.write(data)  # type: ignore[arg-type]
