@@ -99,6 +99,20 @@ class Given:
 # ------------------------------------------------------------------ values
 
 
+def shown(value: object) -> str:
+    """A value from an answers file as an error message quotes it: ``repr``, bounded.
+
+    A YAML file can make a few lines expand to millions of items with anchors
+    (``*a``); a plain ``repr`` of that would never finish.
+    """
+    import reprlib
+
+    limits = reprlib.Repr()
+    limits.maxlevel, limits.maxlist, limits.maxdict = 2, 4, 4
+    limits.maxstring = limits.maxother = limits.maxlong = 80
+    return limits.repr(value)
+
+
 def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
@@ -113,10 +127,12 @@ def coerce(question: Question, raw: object, context: str) -> Value:
             return raw
         if isinstance(raw, str) and raw.strip().casefold() in YES + NO:
             return raw.strip().casefold() in YES
-        raise InputError(f"{context}: {raw!r} is not a yes-no answer; write true or false.")
+        raise InputError(f"{context}: {shown(raw)} is not a yes-no answer; write true or false.")
     if kind == "date":
         if isinstance(raw, datetime):
-            raise InputError(f"{context}: {raw!r} has a time; give a date only, e.g. 2025-10-14.")
+            raise InputError(
+                f"{context}: {shown(raw)} has a time; give a date only, e.g. 2025-10-14."
+            )
         if isinstance(raw, date):
             return raw
         if isinstance(raw, str):
@@ -124,7 +140,7 @@ def coerce(question: Question, raw: object, context: str) -> Value:
                 return parse_date(raw)
             except InputError as exc:
                 raise InputError(f"{context}: {exc.message}", hint=exc.hint) from None
-        raise InputError(f"{context}: {raw!r} is not a date; write it as 2025-10-14.")
+        raise InputError(f"{context}: {shown(raw)} is not a date; write it as 2025-10-14.")
     if kind == "choice":
         if isinstance(raw, str):
             wanted = " ".join(raw.split()).casefold()
@@ -132,13 +148,13 @@ def coerce(question: Question, raw: object, context: str) -> Value:
                 if choice.casefold() == wanted:
                     return choice
         raise InputError(
-            f"{context}: {raw!r} is not one of the choices: "
+            f"{context}: {shown(raw)} is not one of the choices: "
             + ", ".join(repr(c) for c in question.choices)
             + "."
         )
     if isinstance(raw, str) and raw.strip():
         return raw.strip()
-    raise InputError(f"{context}: {raw!r} is not text; write the answer in quotes.")
+    raise InputError(f"{context}: {shown(raw)} is not text; write the answer in quotes.")
 
 
 def to_json_value(value: Value | None) -> bool | str | None:
@@ -290,10 +306,10 @@ def _answer_and_comment(raw: object, at: str) -> tuple[object, str | None]:
             raise InputError(f"{at}: the table has no 'answer'.")
         comment = raw.get("comment")
         if comment is not None and not isinstance(comment, str):
-            raise InputError(f"{at}, key 'comment': {comment!r} is not text.")
+            raise InputError(f"{at}, key 'comment': {shown(comment)} is not text.")
         return raw["answer"], (comment.strip() or None) if comment else None
     if isinstance(raw, list):
-        raise InputError(f"{at}: {raw!r} is a list; give one answer.")
+        raise InputError(f"{at}: {shown(raw)} is a list; give one answer.")
     return raw, None
 
 
@@ -301,7 +317,9 @@ def _scope_answers(
     bank: Bank, scope: str, table_: object, at: str, programme: str | None
 ) -> list[Given]:
     if not isinstance(table_, dict):
-        raise InputError(f"{at}: expected a table of question ids and answers, not {table_!r}.")
+        raise InputError(
+            f"{at}: expected a table of question ids and answers, not {shown(table_)}."
+        )
     out: list[Given] = []
     for qid, raw in table_.items():
         here = f"{at}.{qid}"
@@ -350,7 +368,9 @@ def read_answers(
     given = _scope_answers(bank, "centre", document.get("centre", {}), f"{file}: centre", None)
     progs = document.get("programmes", {})
     if not isinstance(progs, dict):
-        raise InputError(f"{file}: 'programmes' must be a table of programme codes, not {progs!r}.")
+        raise InputError(
+            f"{file}: 'programmes' must be a table of programme codes, not {shown(progs)}."
+        )
     for code, answers in progs.items():
         if code not in programmes:
             raise InputError(

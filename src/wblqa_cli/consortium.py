@@ -354,6 +354,8 @@ def parse_arrangement(text: str, where: str) -> Arrangement:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{where}: not valid TOML: {exc}.") from None
+    except RecursionError:  # arrays nested thousands deep: no arrangement looks like that
+        raise InputError(f"{where}: not an arrangement file (nested too deeply).") from None
     return arrangement_from_document(doc, where)
 
 

@@ -27,7 +27,20 @@ class State:
         if self._store is None:
             from wblqa_cli.store import open_store
 
-            self._store = open_store(self.db)
+            try:
+                self._store = open_store(self.db)
+            except WblqaError:
+                raise
+            except Exception as exc:  # e.g. a migration that failed half way (rolled back)
+                from wblqa_cli.errors import StoreError
+                from wblqa_cli.location import resolve
+
+                raise StoreError(
+                    f"Cannot open the store {resolve(self.db).display}: "
+                    f"{type(exc).__name__}: {exc}.",
+                    hint="The store was left as it was. Report this to the wblqa maintainers; "
+                    "`wblqa db path` shows where the store is.",
+                ) from exc
         return self._store  # type: ignore[no-any-return]
 
 

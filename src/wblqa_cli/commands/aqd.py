@@ -168,9 +168,6 @@ def _prompt_programmes(s: Store, centre: str) -> None:
 
 def _read_document(path: Path) -> object:
     """An answers file as data; TOML, JSON or YAML by its suffix. Errors name line and column."""
-    import json
-    import tomllib
-
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json", ".yaml", ".yml"):
         raise InputError(f"{path}: use a .toml, .json or .yaml file for answers.")
@@ -180,6 +177,17 @@ def _read_document(path: Path) -> object:
         raise InputError(f"{path}: no such file.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as UTF-8 text ({exc}).") from None
+    try:
+        return _parse_document(text, suffix, path)
+    except RecursionError:
+        # Lists or tables nested thousands deep: no answers file looks like that.
+        raise InputError(f"{path}: nested too deeply to be an answers file.") from None
+
+
+def _parse_document(text: str, suffix: str, path: Path) -> object:
+    import json
+    import tomllib
+
     if suffix == ".toml":
         try:
             return tomllib.loads(text)
