@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,8 +88,10 @@ def _import_and_kill(db: Path, csv: Path, after: float) -> int:
 
 
 @pytest.mark.slow
-def test_sigkill_during_a_large_import_is_all_or_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "store" / "wblqa.db"
+def test_sigkill_during_a_large_import_is_all_or_nothing(
+    invoke: Any, db_path: Path, tmp_path: Path
+) -> None:
+    db = db_path
     for args in (
         ("centre", "add", "12345", "--name", "North Vale College"),
         ("programme", "add", "P1", "--title", "Engineering"),
@@ -105,8 +108,8 @@ def test_sigkill_during_a_large_import_is_all_or_nothing(tmp_path: Path) -> None
         ),
         ("retention", "hold", "SEED", "--reason", "open appeal"),
     ):
-        result = _wblqa(db, *args)
-        assert result.returncode == 0, result.stderr
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
     csv = tmp_path / "big.csv"
     with csv.open("w", encoding="utf-8") as out:
         out.write("id,programme,kind,certified,received,cohort\n")
