@@ -406,17 +406,21 @@ def _toml_value(value: Any) -> str:
     return "{ " + ", ".join(pairs) + " }"
 
 
+def _tables(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
 def to_toml(doc: dict[str, Any]) -> str:
     """A small TOML writer for test documents: scalars first, then arrays of tables."""
     lines = [
         f"{json.dumps(k)} = {_toml_value(v)}"
         for k, v in doc.items()
-        if v is not None and not (isinstance(v, list) and v and isinstance(v[0], dict))
+        if v is not None and not _tables(v)
     ]
     for key, value in doc.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
+        if _tables(value):
             for entry in value:
-                lines.append(f"[[{key}]]")
+                lines.append(f"[[{json.dumps(key)}]]")
                 lines.extend(
                     f"{json.dumps(k)} = {_toml_value(v)}" for k, v in entry.items() if v is not None
                 )
