@@ -36,8 +36,11 @@ class Case:
     baseline_name: str
     baseline: Callable[[Path], list[str]]
     goal: float | None = None
-    setup: Callable[[Path, argparse.Namespace], None] | None = None
+    setup: Callable[[Path, argparse.Namespace, dict[str, str]], None] | None = None
     before_each: Callable[[Path], None] | None = None
+    #: The same command on a tenth of the data: its peak memory is compared with ours.
+    memory_reference: Callable[[Path], list[str]] | None = None
+    memory_goal: float | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -57,7 +60,7 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
 
 def run_case(case: Case, work: Path, args: argparse.Namespace, env: dict[str, str]) -> None:
     if case.setup:
-        case.setup(work, args)
+        case.setup(work, args, env)
     ours: list[float] = []
     base: list[float] = []
     peaks: list[int] = []
@@ -80,6 +83,15 @@ def run_case(case: Case, work: Path, args: argparse.Namespace, env: dict[str, st
         f"{theirs * 1000:9.1f} ms  {ratio:6.2f}×  goal {goal:<7} {verdict:<7} "
         f"peak {max(peaks) / 1024:7.1f} MiB"
     )
+    if case.memory_reference is not None:
+        small = [measure(case.memory_reference(work), env)[1] for _ in range(args.repeat)]
+        grow = max(peaks) / max(small)
+        limit = f"≤ {case.memory_goal:g}×" if case.memory_goal else "—"
+        met = "" if case.memory_goal is None else ("met" if grow <= case.memory_goal else "NOT met")
+        print(
+            f"    peak memory: {max(peaks) / 1024:.1f} MiB on the full data, "
+            f"{max(small) / 1024:.1f} MiB on a tenth of it: {grow:.2f}×  goal {limit} {met}"
+        )
     for note in case.notes:
         print(f"    {note}")
 
@@ -123,7 +135,7 @@ def all_cases() -> list[Case]:
     except ImportError:
         sys.path.insert(0, str(HERE.parent))
         from bench import scale
-    cases.extend(scale.cases())
+    cases.extend(scale.cases(Case))
     return cases
 
 
