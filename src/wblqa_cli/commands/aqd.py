@@ -597,7 +597,7 @@ def export(
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
 ) -> None:
     """Export every answer, one row each, as CSV or JSON."""
-    from wblqa_cli.aqd import EXPORT_COLUMNS, export_records
+    from wblqa_cli.aqd import EXPORT_COLUMNS, export_records, export_values
     from wblqa_cli.aqd_bank import load_bank
     from wblqa_cli.store.aqd import export_rows, get_declaration
 
@@ -607,7 +607,8 @@ def export(
     s = store(ctx)
     academic_year = _year(year)
     declaration = get_declaration(s, _centre(s, centre), academic_year.label)
-    records = export_records(
+    make = export_values if format_ == "csv" else export_records
+    records = make(
         bank, academic_year.label, declaration.centre_number, export_rows(s, declaration.id)
     )
     stream = _open_output(output, force) if output else sys.stdout
@@ -636,18 +637,21 @@ def _open_output(path: Path, force: bool) -> Any:
 
 def _write_export(stream: Any, format_: str, columns: tuple[str, ...], records: Any) -> int:
     import json as json_
+    from functools import lru_cache
 
     from wblqa_cli.csvio import neutralise, writer
 
     count = 0
     if format_ == "csv":
+
+        @lru_cache(maxsize=4096)  # most cells repeat: year, centre, wording, answers
+        def cell(value: object) -> str:
+            return "yes" if value is True else "no" if value is False else neutralise(value)
+
         w = writer(stream)
         w.writerow(columns)
-        for r in records:
-            answer = r["answer"]
-            r["answer"] = "yes" if answer is True else "no" if answer is False else answer
-            r["flagged"] = "yes" if r["flagged"] else "no"
-            w.writerow([neutralise(r[c]) for c in columns])
+        for values in records:  # tuples in ``columns`` order
+            w.writerow([cell(v) for v in values])
             count += 1
         return count
     stream.write("[")

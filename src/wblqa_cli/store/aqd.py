@@ -347,12 +347,16 @@ class ExportRow:
     answered_by: str
 
 
-def export_rows(store: Store, declaration_id: int, *, batch: int = 5000) -> Iterator[ExportRow]:
-    """Every answer of a declaration, centre first then by programme code, streamed."""
+def export_rows(store: Store, declaration_id: int, *, batch: int = 5000) -> Iterator[Any]:
+    """Every answer of a declaration, centre first then by programme code, streamed.
+
+    Rows with the fields of :class:`ExportRow` (``answered_at`` may be naive:
+    it is UTC), as the driver hands them: no object is built per row.
+    """
     query = (
         select(
             _A.c.programme_code,
-            _P.c.title,
+            _P.c.title.label("programme_title"),
             _A.c.question_id,
             _A.c.value,
             _A.c.comment,
@@ -364,10 +368,4 @@ def export_rows(store: Store, declaration_id: int, *, batch: int = 5000) -> Iter
         .order_by(_A.c.programme_code.is_not(None), _A.c.programme_code, _A.c.id)
     )
     with store.engine.connect() as conn:
-        result = conn.execution_options(yield_per=batch).execute(query)
-        for r in result:
-            at = _aware(r.answered_at)
-            assert at is not None
-            yield ExportRow(
-                r.programme_code, r.title, r.question_id, r.value, r.comment, at, r.answered_by
-            )
+        yield from conn.execution_options(yield_per=batch).execute(query)
