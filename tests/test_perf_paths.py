@@ -138,3 +138,78 @@ def test_a_current_store_opens_without_loading_alembic(tmp_path: Path) -> None:
         [sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, check=False
     )
     assert done.returncode != 0 and "already exists" in done.stderr, done.stderr
+
+
+def _family(kind: Any) -> type:
+    kind = getattr(kind, "impl", kind)  # a TypeDecorator (sqlmodel's AutoString) by its impl
+    return next(base for base in (sa.Integer, sa.String, sa.DateTime) if isinstance(kind, base))
+
+
+@pytest.mark.parametrize(
+    ("light", "model"),
+    [
+        ("ANSWER", m.AqdAnswer),
+        ("DECLARATION", m.AqdDeclaration),
+        ("CENTRE", m.Centre),
+        ("PROGRAMME", m.Programme),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_the_exports_core_only_tables_name_real_columns(light: str, model: Any) -> None:
+    from wblqa_cli.store import aqd_export
+
+    clause = getattr(aqd_export, light)
+    table = model.__table__
+    assert clause.name == table.name
+    for column in clause.c:
+        real = table.c[column.name]
+        assert _family(column.type) is _family(real.type), column.name
+        if isinstance(real.type, sa.DateTime):
+            assert column.type.timezone == real.type.timezone
+
+
+EXPORT_PROBE = """
+import sys
+from wblqa_cli.cli import main
+sys.argv = ["wblqa", "--db", sys.argv[1], "aqd", "export", "--year", "2025-26", "-o", sys.argv[2]]
+try:
+    main()
+except SystemExit as done:
+    assert not done.code, done.code
+print(sorted({m.split(".")[0] for m in sys.modules} & {"sqlmodel", "alembic"}))
+"""
+
+
+def test_aqd_export_of_a_current_store_loads_no_orm_and_no_alembic(tmp_path: Path) -> None:
+    from wblqa_cli.store.aqd import bulk_insert_answers, open_declaration
+
+    store = _store(tmp_path / "s.db")
+    declaration = open_declaration(store, "12345", "2025-26", "test")
+    with store.session() as session:
+        bulk_insert_answers(
+            session,
+            [
+                {
+                    "declaration_id": declaration.id,
+                    "programme_code": None,
+                    "question_id": "terms.accept",
+                    "value": "true",
+                    "comment": None,
+                    "answered_at": NOW,
+                    "answered_by": "qn",
+                    "bank_version": "test",
+                }
+            ],
+        )
+    store.close()
+    out = tmp_path / "out.csv"
+    done = subprocess.run(
+        [sys.executable, "-c", EXPORT_PROBE, str(tmp_path / "s.db"), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert "terms.accept" in out.read_text(encoding="utf-8")
+    assert "2025-07-15T09:30:12+00:00" in out.read_text(encoding="utf-8")

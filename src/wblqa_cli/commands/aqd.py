@@ -599,18 +599,21 @@ def export(
     """Export every answer, one row each, as CSV or JSON."""
     from wblqa_cli.aqd import EXPORT_COLUMNS, export_records, export_values
     from wblqa_cli.aqd_bank import load_bank
-    from wblqa_cli.store.aqd import export_rows, get_declaration
+    from wblqa_cli.store.aqd_export import export_rows, export_target
 
     if format_ not in ("csv", "json"):
         raise InputError(f"{format_!r} (--format) is not an export format; use csv or json.")
     bank = load_bank()
     s = store(ctx)
     academic_year = _year(year)
-    declaration = get_declaration(s, _centre(s, centre), academic_year.label)
+    found = export_target(s, centre, academic_year.label)  # Core only: no ORM import
+    if found is None:  # the general path, which says what is wrong
+        from wblqa_cli.store.aqd import get_declaration
+
+        declaration = get_declaration(s, _centre(s, centre), academic_year.label)
+        found = (declaration.id, declaration.centre_number)
     make = export_values if format_ == "csv" else export_records
-    records = make(
-        bank, academic_year.label, declaration.centre_number, export_rows(s, declaration.id)
-    )
+    records = make(bank, academic_year.label, found[1], export_rows(s, found[0]))
     stream = _open_output(output, force) if output else sys.stdout
     try:
         count = _write_export(stream, format_, EXPORT_COLUMNS, records)
