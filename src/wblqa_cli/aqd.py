@@ -498,24 +498,37 @@ def export_values(
         return found
 
     @lru_cache(maxsize=4096)
-    def decoded(qid: str, text: str) -> Value | None:
-        return decode(about(qid)[0], text)
+    def answer(qid: str, text: str) -> tuple[Any, ...]:
+        """(question, value, section, wording, value as JSON, flagged) of a stored answer."""
+        q, section, wording = about(qid)
+        value = decode(q, text)
+        flagged = q is not None and q.expect is not None and value is not None and value != q.expect
+        return q, value, section, wording, to_json_value(value), flagged
+
+    stamps: dict[datetime, str] = {}
+
+    def stamp(at: datetime) -> str:
+        found = stamps.get(at)
+        if found is None:
+            if len(stamps) > 4096:
+                stamps.clear()
+            aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+            found = stamps[at] = aware.isoformat(timespec="seconds")
+        return found
 
     def flush(scope: list[Any]) -> Iterable[tuple[Any, ...]]:
         if not scope:
             return
-        values = {r.question_id: decoded(r.question_id, r.value) for r in scope}
-        scope.sort(key=lambda r: order.get(r.question_id, last))
+        facts = [answer(r.question_id, r.value) for r in scope]
+        values = {r.question_id: f[1] for r, f in zip(scope, facts, strict=True)}
+        pairs = sorted(
+            zip(scope, facts, strict=True), key=lambda p: order.get(p[0].question_id, last)
+        )
         kind = "centre" if scope[0].programme_code is None else "programme"
         keep = {q.id for q in applicable(scopes[kind], values)}
-        for r in scope:
-            q, section, wording = about(r.question_id)
+        for r, (q, _, section, wording, value, flagged) in pairs:
             if q is not None and q.id not in keep:
                 continue
-            value = values[r.question_id]
-            at = r.answered_at
-            if at.tzinfo is None:
-                at = at.replace(tzinfo=UTC)
             yield (
                 year,
                 centre,
@@ -524,11 +537,11 @@ def export_values(
                 section,
                 r.question_id,
                 wording,
-                value.isoformat() if isinstance(value, date) else value,
+                value,
                 r.comment,
-                at.isoformat(timespec="seconds"),
+                stamp(r.answered_at),
                 r.answered_by,
-                q is not None and q.expect is not None and value is not None and value != q.expect,
+                flagged,
             )
 
     scope: list[Any] = []
