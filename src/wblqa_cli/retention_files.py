@@ -154,6 +154,24 @@ class _Memo:
         self._qa[t.certified] = value
         return value
 
+    def both(
+        self,
+        certified: date | None,
+        received: date | None,
+        top_up: date | None,
+        pending: bool,
+        name: str,
+        line: int,
+    ) -> tuple[date | None, date | None]:
+        """(learner work, QA documents) dispose-from dates; the triggers built only if new."""
+        lw_key = (received, top_up, pending)
+        if lw_key in self._lw and certified in self._qa:
+            return self._lw[lw_key], self._qa[certified]
+        t = Triggers(
+            certified=certified, received=received, top_up_received=top_up, top_up_pending=pending
+        )
+        return self.learner_work(t, name, line), self.qa_documents(t, name, line)
+
 
 CheckResult = tuple[str, str, date | None, str, date | None]
 
@@ -183,15 +201,10 @@ def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResu
             if has_top_up
             else (None, False)
         )
-        triggers = Triggers(
-            certified=cells.parse(row["certified"], _lazy(name, line, "certified")),
-            received=cells.parse(row["received"], _lazy(name, line, "received")),
-            top_up_received=top_up,
-            top_up_pending=pending,
-        )
+        certified = cells.parse(row["certified"], _lazy(name, line, "certified"))
+        received = cells.parse(row["received"], _lazy(name, line, "received"))
         held = bool(row.get("hold"))
-        lw = memo.learner_work(triggers, name, line)
-        qa = memo.qa_documents(triggers, name, line)
+        lw, qa = memo.both(certified, received, top_up, pending, name, line)
         yield (
             ident,
             status_name(lw, today, on_hold=held),
