@@ -213,3 +213,17 @@ def test_aqd_export_of_a_current_store_loads_no_orm_and_no_alembic(tmp_path: Pat
     assert done.stdout.splitlines()[-1] == "[]"
     assert "terms.accept" in out.read_text(encoding="utf-8")
     assert "2025-07-15T09:30:12+00:00" in out.read_text(encoding="utf-8")
+
+
+def test_date_cells_known_is_only_what_parse_gave_before() -> None:
+    from wblqa_cli.errors import InputError
+    from wblqa_cli.retention import DateCells
+
+    cells = DateCells()
+    assert cells.known("15/07/2025") is None
+    assert cells.parse("15/07/2025", "x") == date(2025, 7, 15)
+    assert cells.known("15/07/2025") == date(2025, 7, 15)
+    assert cells.known("") is None and cells.parse("", "x") is None
+    with pytest.raises(InputError, match=r"^archive.csv, line 9"):
+        cells.parse("2025-02-30", lambda: "archive.csv, line 9")
+    assert cells.known("2025-02-30") is None  # a bad value is never remembered

@@ -194,6 +194,7 @@ def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResu
     name = source.name
     reader = source.reader(CHECK_REQUIRED, CHECK_OPTIONAL)
     has_top_up = "top_up_received" in reader.header
+    known = cells.known
     for line, row in reader:
         ident = _require_id(row["id"], name, line)
         top_up, pending = (
@@ -201,8 +202,9 @@ def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResu
             if has_top_up
             else (None, False)
         )
-        certified = cells.parse(row["certified"], _lazy(name, line, "certified"))
-        received = cells.parse(row["received"], _lazy(name, line, "received"))
+        c, r = row["certified"], row["received"]  # a date seen before needs no context
+        certified = known(c) or cells.parse(c, _lazy(name, line, "certified"))
+        received = known(r) or cells.parse(r, _lazy(name, line, "received"))
         held = bool(row.get("hold"))
         lw, qa = memo.both(certified, received, top_up, pending, name, line)
         yield (
@@ -364,6 +366,7 @@ def import_records(
     memo: DeadlineMemo = {}
     name = source.name
     reader = source.reader(IMPORT_REQUIRED, IMPORT_OPTIONAL)
+    known = cells.known  # a date seen before needs no context
     for line, row in reader:
 
         def at(column: str, line: int = line) -> str:
@@ -388,8 +391,10 @@ def import_records(
             cohort=row.get("cohort"),
             learner=row.get("learner"),
             triggers=Triggers(
-                certified=cells.parse(row["certified"], _lazy(name, line, "certified")),
-                received=cells.parse(row["received"], _lazy(name, line, "received")),
+                certified=known(row["certified"])
+                or cells.parse(row["certified"], _lazy(name, line, "certified")),
+                received=known(row["received"])
+                or cells.parse(row["received"], _lazy(name, line, "received")),
                 top_up_received=top_up,
                 top_up_pending=pending,
             ),
