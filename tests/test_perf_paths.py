@@ -224,6 +224,6 @@ def test_date_cells_known_is_only_what_parse_gave_before() -> None:
     assert cells.parse("15/07/2025", "x") == date(2025, 7, 15)
     assert cells.known("15/07/2025") == date(2025, 7, 15)
     assert cells.known("") is None and cells.parse("", "x") is None
-    with pytest.raises(InputError, match=r"^archive.csv, line 9"):
+    with pytest.raises(InputError, match=r"\(archive.csv, line 9\)"):
         cells.parse("2025-02-30", lambda: "archive.csv, line 9")
     assert cells.known("2025-02-30") is None  # a bad value is never remembered
