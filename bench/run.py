@@ -1,11 +1,15 @@
 """wblqa benchmarks: one command, figures and their ratio to a plain baseline.
 
-    python bench/run.py [--repeat N] [--rows N] [--only NAME]
+    python bench/run.py [--repeat N] [--rows N] [--answers N] [--only NAME]
 
 Each case runs the wblqa command and its baseline as fresh processes, several
 times, and prints the median wall time of each, their ratio, the goal, and the
-peak memory of the wblqa run. The data is generated here, in a temporary
-directory. These are measurements, not tests: nothing here fails a build.
+peak memory of the wblqa run; then the median CPU time of each (less shaken
+by other work on the machine; the verdict is on wall time). The data is
+generated here, in a temporary directory: retention archives of --rows rows
+(and a tenth of that, for the memory check) and an AQD store of --answers
+answers. Each case has its own store, made by wblqa itself. These are
+measurements, not tests: nothing here fails a build.
 """
 
 from __future__ import annotations
@@ -36,12 +40,16 @@ class Case:
     baseline_name: str
     baseline: Callable[[Path], list[str]]
     goal: float | None = None
-    setup: Callable[[Path, argparse.Namespace], None] | None = None
+    setup: Callable[[Path, argparse.Namespace, dict[str, str]], None] | None = None
     before_each: Callable[[Path], None] | None = None
+    #: The same command on a tenth of the data: its peak memory is compared with ours.
+    memory_reference: Callable[[Path], list[str]] | None = None
+    memory_goal: float | None = None
     notes: list[str] = field(default_factory=list)
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall seconds, peak KiB and CPU seconds (user + system) of one run of ``command``."""
     out = subprocess.run(
         [PY, str(HERE / "_peak.py"), *command],
         env=env,
@@ -51,26 +59,30 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     )
     if out.returncode != 0:
         raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{out.stderr}")
-    seconds, kib = out.stdout.split()
-    return float(seconds), int(kib)
+    seconds, kib, cpu = out.stdout.split()
+    return float(seconds), int(kib), float(cpu)
 
 
 def run_case(case: Case, work: Path, args: argparse.Namespace, env: dict[str, str]) -> None:
     if case.setup:
-        case.setup(work, args)
+        case.setup(work, args, env)
     ours: list[float] = []
     base: list[float] = []
     peaks: list[int] = []
+    cpu_ours: list[float] = []
+    cpu_base: list[float] = []
     for _ in range(args.repeat):
         if case.before_each:
             case.before_each(work)
-        seconds, kib = measure(case.command(work), env)
+        seconds, kib, cpu = measure(case.command(work), env)
         ours.append(seconds)
         peaks.append(kib)
+        cpu_ours.append(cpu)
         if case.before_each:
             case.before_each(work)
-        seconds, _ = measure(case.baseline(work), env)
+        seconds, _, cpu = measure(case.baseline(work), env)
         base.append(seconds)
+        cpu_base.append(cpu)
     mine, theirs = statistics.median(ours), statistics.median(base)
     ratio = mine / theirs if theirs else float("inf")
     goal = f"≤ {case.goal:g}×" if case.goal else "—"
@@ -80,6 +92,20 @@ def run_case(case: Case, work: Path, args: argparse.Namespace, env: dict[str, st
         f"{theirs * 1000:9.1f} ms  {ratio:6.2f}×  goal {goal:<7} {verdict:<7} "
         f"peak {max(peaks) / 1024:7.1f} MiB"
     )
+    mine_cpu, theirs_cpu = statistics.median(cpu_ours), statistics.median(cpu_base)
+    print(
+        f"    CPU time (user+system): {mine_cpu * 1000:.1f} ms vs {theirs_cpu * 1000:.1f} ms, "
+        f"{mine_cpu / theirs_cpu if theirs_cpu else float('inf'):.2f}× (steadier on a busy machine)"
+    )
+    if case.memory_reference is not None:
+        small = [measure(case.memory_reference(work), env)[1] for _ in range(args.repeat)]
+        grow = max(peaks) / max(small)
+        limit = f"≤ {case.memory_goal:g}×" if case.memory_goal else "—"
+        met = "" if case.memory_goal is None else ("met" if grow <= case.memory_goal else "NOT met")
+        print(
+            f"    peak memory: {max(peaks) / 1024:.1f} MiB on the full data, "
+            f"{max(small) / 1024:.1f} MiB on a tenth of it: {grow:.2f}×  goal {limit} {met}"
+        )
     for note in case.notes:
         print(f"    {note}")
 
@@ -123,7 +149,7 @@ def all_cases() -> list[Case]:
     except ImportError:
         sys.path.insert(0, str(HERE.parent))
         from bench import scale
-    cases.extend(scale.cases())
+    cases.extend(scale.cases(Case))
     return cases
 
 

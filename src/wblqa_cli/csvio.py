@@ -140,4 +140,4 @@ class CsvReader:
                     f"{self.name}, line {line}: expected {width} cells "
                     f"({', '.join(self.header)}), found {len(row)}."
                 )
-            yield line, {k: v.strip() for k, v in zip(self.header, row, strict=True)}
+            yield line, dict(zip(self.header, map(str.strip, row), strict=True))

@@ -311,6 +311,10 @@ class DateCells:
         self._memo: dict[str, date] = {}
         self._limit = limit
 
+    def known(self, text: str) -> date | None:
+        """The date a cell's text was parsed to before, if it was (no context needed)."""
+        return self._memo.get(text)
+
     def parse(self, text: str, context: str | Callable[[], str]) -> date | None:
         """An optional date cell: empty is ``None``; a bad value raises naming ``context``.
 

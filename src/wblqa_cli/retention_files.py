@@ -154,6 +154,24 @@ class _Memo:
         self._qa[t.certified] = value
         return value
 
+    def both(
+        self,
+        certified: date | None,
+        received: date | None,
+        top_up: date | None,
+        pending: bool,
+        name: str,
+        line: int,
+    ) -> tuple[date | None, date | None]:
+        """(learner work, QA documents) dispose-from dates; the triggers built only if new."""
+        lw_key = (received, top_up, pending)
+        if lw_key in self._lw and certified in self._qa:
+            return self._lw[lw_key], self._qa[certified]
+        t = Triggers(
+            certified=certified, received=received, top_up_received=top_up, top_up_pending=pending
+        )
+        return self.learner_work(t, name, line), self.qa_documents(t, name, line)
+
 
 CheckResult = tuple[str, str, date | None, str, date | None]
 
@@ -176,6 +194,7 @@ def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResu
     name = source.name
     reader = source.reader(CHECK_REQUIRED, CHECK_OPTIONAL)
     has_top_up = "top_up_received" in reader.header
+    known = cells.known
     for line, row in reader:
         ident = _require_id(row["id"], name, line)
         top_up, pending = (
@@ -183,15 +202,11 @@ def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResu
             if has_top_up
             else (None, False)
         )
-        triggers = Triggers(
-            certified=cells.parse(row["certified"], _lazy(name, line, "certified")),
-            received=cells.parse(row["received"], _lazy(name, line, "received")),
-            top_up_received=top_up,
-            top_up_pending=pending,
-        )
+        c, r = row["certified"], row["received"]  # a date seen before needs no context
+        certified = known(c) or cells.parse(c, _lazy(name, line, "certified"))
+        received = known(r) or cells.parse(r, _lazy(name, line, "received"))
         held = bool(row.get("hold"))
-        lw = memo.learner_work(triggers, name, line)
-        qa = memo.qa_documents(triggers, name, line)
+        lw, qa = memo.both(certified, received, top_up, pending, name, line)
         yield (
             ident,
             status_name(lw, today, on_hold=held),
@@ -351,6 +366,7 @@ def import_records(
     memo: DeadlineMemo = {}
     name = source.name
     reader = source.reader(IMPORT_REQUIRED, IMPORT_OPTIONAL)
+    known = cells.known  # a date seen before needs no context
     for line, row in reader:
 
         def at(column: str, line: int = line) -> str:
@@ -375,8 +391,10 @@ def import_records(
             cohort=row.get("cohort"),
             learner=row.get("learner"),
             triggers=Triggers(
-                certified=cells.parse(row["certified"], _lazy(name, line, "certified")),
-                received=cells.parse(row["received"], _lazy(name, line, "received")),
+                certified=known(row["certified"])
+                or cells.parse(row["certified"], _lazy(name, line, "certified")),
+                received=known(row["received"])
+                or cells.parse(row["received"], _lazy(name, line, "received")),
                 top_up_received=top_up,
                 top_up_pending=pending,
             ),

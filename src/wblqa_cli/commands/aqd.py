@@ -601,19 +601,23 @@ def export(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Export every answer, one row each, as CSV or JSON."""
-    from wblqa_cli.aqd import EXPORT_COLUMNS, export_records
+    from wblqa_cli.aqd import EXPORT_COLUMNS, export_records, export_values
     from wblqa_cli.aqd_bank import load_bank
-    from wblqa_cli.store.aqd import export_rows, get_declaration
+    from wblqa_cli.store.aqd_export import export_rows, export_target
 
     if format_ not in ("csv", "json"):
         raise InputError(f"{format_!r} (--format) is not an export format; use csv or json.")
     bank = load_bank()
     s = store(ctx)
     academic_year = _year(year)
-    declaration = get_declaration(s, _centre(s, centre), academic_year.label)
-    records = export_records(
-        bank, academic_year.label, declaration.centre_number, export_rows(s, declaration.id)
-    )
+    found = export_target(s, centre, academic_year.label)  # Core only: no ORM import
+    if found is None:  # the general path, which says what is wrong
+        from wblqa_cli.store.aqd import get_declaration
+
+        declaration = get_declaration(s, _centre(s, centre), academic_year.label)
+        found = (declaration.id, declaration.centre_number)
+    make = export_values if format_ == "csv" else export_records
+    records = make(bank, academic_year.label, found[1], export_rows(s, found[0]))
     from wblqa_cli.files import private_output
     from wblqa_cli.output import progress, show_progress
 
@@ -641,18 +645,21 @@ def _counted(records: Any, advance: Any) -> Any:
 
 def _write_export(stream: Any, format_: str, columns: tuple[str, ...], records: Any) -> int:
     import json as json_
+    from functools import lru_cache
 
     from wblqa_cli.csvio import neutralise, writer
 
     count = 0
     if format_ == "csv":
+
+        @lru_cache(maxsize=4096)  # most cells repeat: year, centre, wording, answers
+        def cell(value: object) -> str:
+            return "yes" if value is True else "no" if value is False else neutralise(value)
+
         w = writer(stream)
         w.writerow(columns)
-        for r in records:
-            answer = r["answer"]
-            r["answer"] = "yes" if answer is True else "no" if answer is False else answer
-            r["flagged"] = "yes" if r["flagged"] else "no"
-            w.writerow([neutralise(r[c]) for c in columns])
+        for values in records:  # tuples in ``columns`` order
+            w.writerow([cell(v) for v in values])
             count += 1
         return count
     stream.write("[")

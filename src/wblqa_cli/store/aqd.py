@@ -8,11 +8,11 @@ never lost and never unrecorded.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from wblqa_cli.aqd import Answer, Given, Key, decode, display, encode
@@ -338,6 +338,8 @@ def set_deadline(store: Store, year: str, day: dt.date) -> dt.date | None:
 
 @dataclass(frozen=True)
 class ExportRow:
+    """The fields of a row :func:`wblqa_cli.store.aqd_export.export_rows` streams."""
+
     programme_code: str | None
     programme_title: str | None
     question_id: str
@@ -345,29 +347,3 @@ class ExportRow:
     comment: str | None
     answered_at: dt.datetime
     answered_by: str
-
-
-def export_rows(store: Store, declaration_id: int, *, batch: int = 5000) -> Iterator[ExportRow]:
-    """Every answer of a declaration, centre first then by programme code, streamed."""
-    query = (
-        select(
-            _A.c.programme_code,
-            _P.c.title,
-            _A.c.question_id,
-            _A.c.value,
-            _A.c.comment,
-            _A.c.answered_at,
-            _A.c.answered_by,
-        )
-        .select_from(_A.outerjoin(_P, and_(_P.c.code == _A.c.programme_code)))
-        .where(_A.c.declaration_id == declaration_id)
-        .order_by(_A.c.programme_code.is_not(None), _A.c.programme_code, _A.c.id)
-    )
-    with store.engine.connect() as conn:
-        result = conn.execution_options(yield_per=batch).execute(query)
-        for r in result:
-            at = _aware(r.answered_at)
-            assert at is not None
-            yield ExportRow(
-                r.programme_code, r.title, r.question_id, r.value, r.comment, at, r.answered_by
-            )

@@ -8,15 +8,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session
 
 from wblqa_cli.errors import StoreError
 from wblqa_cli.location import StoreLocation, resolve
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -35,6 +37,8 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back on error."""
+        from sqlmodel import Session  # the ORM, loaded only by commands that use it
+
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session

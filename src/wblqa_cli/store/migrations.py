@@ -7,22 +7,27 @@ migrations run in one transaction after a backup copy of the file, so a
 failed migration leaves the store as it was. A store that records a
 migration this program does not know was written by a newer wblqa and is
 refused.
+
+Opening a current store reads the migrations table once and never imports
+Alembic: it is loaded only when a migration is pending.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic.operations import Operations
-from alembic.runtime.migration import MigrationContext
 
 from wblqa_cli.errors import StoreError
 from wblqa_cli.store.engine import Store, backup_name, backup_sqlite
 
+if TYPE_CHECKING:
+    from alembic.operations import Operations
+
 TABLE = "wblqa_migrations"
-Migration = Callable[[Operations], None]
+Migration = Callable[["Operations"], None]
 
 
 def _timestamps() -> list[sa.Column[datetime]]:
@@ -219,10 +224,27 @@ def current_version(store: Store) -> int:
     return max(done, default=0)
 
 
+def _recorded(conn: sa.Connection) -> list[int] | None:
+    """The migrations the store records, read with the plain DBAPI; None if it has no table."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(f"SELECT id FROM {TABLE} ORDER BY id")
+        return [row[0] for row in cursor.fetchall()]
+    except Exception:  # no such table (a new store), or a driver that says so otherwise
+        return None
+    finally:
+        cursor.close()
+
+
 def migrate(store: Store) -> list[str]:
     """Bring the store to :data:`SCHEMA_VERSION`; returns the names applied."""
     known = {number for number, _, _ in MIGRATIONS}
     with store.engine.connect() as conn:
+        recorded = _recorded(conn)
+        if recorded is not None and set(recorded) == known:
+            return []  # current: the common case, without inspection or Alembic
+        if recorded is None:
+            conn.connection.rollback()  # PostgreSQL: the failed SELECT aborted the transaction
         done = applied(conn)
     newer = [n for n in done if n not in known]
     if newer or max(done, default=0) > SCHEMA_VERSION:
@@ -248,6 +270,9 @@ def migrate(store: Store) -> list[str]:
                     "(id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)"
                 )
             )
+        from alembic.operations import Operations
+        from alembic.runtime.migration import MigrationContext
+
         op = Operations(MigrationContext.configure(conn))
         for number, name, function in pending:
             function(op)

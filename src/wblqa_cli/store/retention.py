@@ -27,6 +27,7 @@ from wblqa_cli.retention_files import NewRecord
 from wblqa_cli.status import RetentionSummary
 from wblqa_cli.store import audit
 from wblqa_cli.store import models as m
+from wblqa_cli.store.bulk import BulkInsert
 from wblqa_cli.store.engine import Store
 
 ENTITY = "retention_record"
@@ -36,25 +37,46 @@ _R = m.RetentionRecord.__table__  # type: ignore[attr-defined]
 _P = m.Programme.__table__  # type: ignore[attr-defined]
 
 
-def _row(record: NewRecord, programme_id: int, user: str, now: Any) -> dict[str, Any]:
+#: The columns :func:`_row` fills (the disposal ones stay NULL until a disposal).
+ROW_COLUMNS = (
+    "ref",
+    "programme_id",
+    "kind",
+    "cohort",
+    "learner",
+    "certified",
+    "received",
+    "top_up_received",
+    "top_up_pending",
+    "retain_until",
+    "dispose_from",
+    "hold_reason",
+    "held_at",
+    "held_by",
+    "created_at",
+)
+
+
+def _row(record: NewRecord, programme_id: int, user: str, now: Any) -> tuple[Any, ...]:
+    """The values of :data:`ROW_COLUMNS` for a new record."""
     held = record.hold is not None
-    return {
-        "ref": record.ref,
-        "programme_id": programme_id,
-        "kind": record.kind,
-        "cohort": record.cohort,
-        "learner": record.learner,
-        "certified": record.certified,
-        "received": record.received,
-        "top_up_received": record.top_up_received,
-        "top_up_pending": record.top_up_pending,
-        "retain_until": record.retain_until,
-        "dispose_from": record.dispose_from,
-        "hold_reason": record.hold,
-        "held_at": now if held else None,
-        "held_by": user if held else None,
-        "created_at": now,  # disposed_at, disposed_by, disposal_note: NULL until disposal
-    }
+    return (
+        record.ref,
+        programme_id,
+        record.kind,
+        record.cohort,
+        record.learner,
+        record.certified,
+        record.received,
+        record.top_up_received,
+        record.top_up_pending,
+        record.retain_until,
+        record.dispose_from,
+        record.hold,
+        now if held else None,
+        user if held else None,
+        now,
+    )
 
 
 def programme_ids(store: Store) -> dict[str, int]:
@@ -92,19 +114,18 @@ def insert_records(
     now = m.utcnow()
     count = held = 0
     with store.session() as session:
-        batch: list[dict[str, Any]] = []
+        insert = BulkInsert(session.connection(), _R, ROW_COLUMNS)
+        batch: list[tuple[Any, ...]] = []
         for record in records:
             batch.append(_row(record, ids[record.programme], user, now))
             held += record.hold is not None
             if len(batch) == CHUNK:
-                session.execute(sa.insert(_R), batch)
-                count += len(batch)
+                count += insert.execute(batch)
                 if progress is not None:
                     progress(len(batch))
                 batch = []
         if batch:
-            session.execute(sa.insert(_R), batch)
-            count += len(batch)
+            count += insert.execute(batch)
             if progress is not None:
                 progress(len(batch))
         audit.append(
@@ -130,7 +151,9 @@ def add_record(store: Store, record: NewRecord) -> None:
         raise InputError(f"A retention record with id {record.ref!r} exists already.")
     user = audit.current_user()
     with store.session() as session:
-        session.execute(sa.insert(_R), [_row(record, ids[record.programme], user, m.utcnow())])
+        BulkInsert(session.connection(), _R, ROW_COLUMNS).execute(
+            [_row(record, ids[record.programme], user, m.utcnow())]
+        )
         audit.append(
             session,
             "retention.add",

@@ -1,0 +1,84 @@
+"""The AQD export's reads, in SQLAlchemy Core alone: no ORM model is imported.
+
+``wblqa aqd export`` is a read of one declaration's answers. Loading the
+SQLModel classes (and pydantic under them) costs more than reading 50,000
+answers, so this module names the few columns it reads with lightweight
+``table()``/``column()`` clauses; a test checks each against the models.
+
+:func:`export_target` is the fast path to the declaration: it answers only
+when the answer is plain (the centre named, or the only one, and its
+declaration exists). Otherwise it returns ``None`` and the caller goes the
+general way (:func:`wblqa_cli.store.aqd.get_declaration`), which says what
+is wrong: the results are the same, the errors are that path's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from wblqa_cli.store.engine import Store
+
+ANSWER = sa.table(
+    "aqd_answer",
+    sa.column("id", sa.Integer()),
+    sa.column("declaration_id", sa.Integer()),
+    sa.column("programme_code", sa.String()),
+    sa.column("question_id", sa.String()),
+    sa.column("value", sa.Text()),
+    sa.column("comment", sa.Text()),
+    sa.column("answered_at", sa.DateTime(timezone=True)),
+    sa.column("answered_by", sa.String()),
+)
+DECLARATION = sa.table(
+    "aqd_declaration",
+    sa.column("id", sa.Integer()),
+    sa.column("centre_id", sa.Integer()),
+    sa.column("academic_year", sa.String()),
+)
+CENTRE = sa.table("centre", sa.column("id", sa.Integer()), sa.column("number", sa.String()))
+PROGRAMME = sa.table("programme", sa.column("code", sa.String()), sa.column("title", sa.String()))
+
+
+def export_target(store: Store, centre: str | None, year: str) -> tuple[int, str] | None:
+    """(declaration id, centre number) when plain; ``None`` sends the caller the general way."""
+    with store.engine.connect() as conn:
+        if centre is None:
+            numbers = conn.execute(sa.select(CENTRE.c.number).limit(2)).scalars().all()
+            if len(numbers) != 1:
+                return None
+            centre = numbers[0]
+        found = conn.execute(
+            sa.select(DECLARATION.c.id, CENTRE.c.number)
+            .join(CENTRE, CENTRE.c.id == DECLARATION.c.centre_id)
+            .where(CENTRE.c.number == centre, DECLARATION.c.academic_year == year)
+        ).first()
+    return None if found is None else (int(found[0]), str(found[1]))
+
+
+def export_rows(store: Store, declaration_id: int, *, batch: int = 5000) -> Iterator[Any]:
+    """Every answer of a declaration, centre first then by programme code, streamed.
+
+    Rows with the fields of :class:`wblqa_cli.store.aqd.ExportRow`
+    (``answered_at`` may be naive: it is UTC), as the driver hands them: no
+    object is built per row.
+    """
+    a, p = ANSWER.c, PROGRAMME.c
+    query = (
+        sa.select(
+            a.programme_code,
+            p.title.label("programme_title"),
+            a.question_id,
+            a.value,
+            a.comment,
+            a.answered_at,
+            a.answered_by,
+        )
+        .select_from(ANSWER.outerjoin(PROGRAMME, p.code == a.programme_code))
+        .where(a.declaration_id == declaration_id)
+        .order_by(a.programme_code.is_not(None), a.programme_code, a.id)
+    )
+    with store.engine.connect() as conn:
+        yield from conn.execution_options(yield_per=batch).execute(query)
