@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
@@ -89,6 +89,22 @@ def _sqlite_engine(location: StoreLocation) -> Engine:
     return engine
 
 
+def _server_engine(location: StoreLocation) -> Engine:
+    """A server store (PostgreSQL): every session in UTC, like the times the store keeps.
+
+    No BEGIN IMMEDIATE here: PostgreSQL locks rows as it writes, unique constraints
+    catch duplicates, and audit appends queue on an advisory lock (migration 5).
+    """
+    url = make_url(location.url)
+    if url.get_backend_name() != "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    options = url.query.get("options", "")
+    if isinstance(options, tuple):
+        options = " ".join(options)
+    url = url.update_query_dict({"options": f"{options} -c timezone=UTC".strip()})
+    return create_engine(url, pool_pre_ping=True)
+
+
 def open_store(option: str | None = None, *, migrate: bool = True) -> Store:
     """Open (creating if need be) and migrate the store named by ``--db``/env/default."""
     from wblqa_cli.store import migrations
@@ -100,9 +116,16 @@ def open_store(option: str | None = None, *, migrate: bool = True) -> Store:
         engine = _sqlite_engine(location)
     else:
         try:
-            engine = create_engine(location.url, pool_pre_ping=True)
+            engine = _server_engine(location)
         except Exception as exc:  # unknown dialect, missing driver, malformed URL
-            raise StoreError(f"Cannot use the store URL {location.display}: {exc}.") from None
+            hint = (
+                "For PostgreSQL use postgresql+psycopg://… and pip install 'wblqa[postgres]'."
+                if isinstance(exc, ImportError) and "psycopg" in str(exc)
+                else None
+            )
+            raise StoreError(
+                f"Cannot use the store URL {location.display}: {exc}.", hint=hint
+            ) from None
     store = Store(engine, location)
     try:
         if migrate:
