@@ -54,9 +54,9 @@ def isolated(
     db = tmp_path / "store" / "wblqa.db"
     if ENGINE == "postgresql":
         server = request.getfixturevalue("pg_server")
-        url = server.new_database(migrated=True)
+        url = server.suite_database()
         monkeypatch.setenv("WBLQA_DB", url)
-        request.addfinalizer(lambda: server.drop(url))
+        request.addfinalizer(lambda: server.empty(url))
     else:
         monkeypatch.setenv("WBLQA_DB", str(db))
     monkeypatch.setenv("WBLQA_USER", "tester")

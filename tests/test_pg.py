@@ -172,6 +172,44 @@ def test_concurrent_writers_keep_one_audit_chain_on_postgresql(pg_url: str) -> N
         store.close()
 
 
+def test_a_check_and_its_change_never_interleave_on_postgresql(invoke: Any, pg_url: str) -> None:
+    """Six processes' worth of `retention hold` on one record at once: one hold, five refusals."""
+    from wblqa_cli.errors import InputError
+    from wblqa_cli.store import audit, open_store
+    from wblqa_cli.store.retention import hold
+
+    ok(invoke("--db", pg_url, "centre", "add", "12345", "--name", "North Vale College"))
+    ok(invoke("--db", pg_url, "programme", "add", "P1", "--title", "Business"))
+    ok(invoke("--db", pg_url, "retention", "add", "R1", "--programme", "P1",
+              "--kind", "learner_work", "--learner", "Ann"))  # fmt: skip
+    outcomes: list[str] = []
+    barrier = threading.Barrier(6)
+
+    def attempt(n: int) -> None:
+        store = open_store(pg_url)
+        try:
+            barrier.wait()
+            hold(store, "R1", f"appeal {n}")
+            outcomes.append("held")
+        except InputError:
+            outcomes.append("refused")
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["held"] + ["refused"] * 5
+    store = open_store(pg_url)
+    try:
+        assert [e.action for e in audit.entries(store)].count("retention.hold") == 1
+        assert audit.verify(store) == []
+    finally:
+        store.close()
+
+
 # ------------------------------------------------------------------- db copy
 
 

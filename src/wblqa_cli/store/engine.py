@@ -89,11 +89,17 @@ def _sqlite_engine(location: StoreLocation) -> Engine:
     return engine
 
 
+#: The advisory lock every PostgreSQL transaction of wblqa takes first (as SQLite's
+#: BEGIN IMMEDIATE): one wblqa transaction at a time, so a check and the change it
+#: allows (a hold, a disposal, the audit chain's next link) never interleave.
+PG_LOCK = 0x77626C7161
+
+
 def _server_engine(location: StoreLocation) -> Engine:
     """A server store (PostgreSQL): every session in UTC, like the times the store keeps.
 
-    No BEGIN IMMEDIATE here: PostgreSQL locks rows as it writes, unique constraints
-    catch duplicates, and audit appends queue on an advisory lock (migration 5).
+    No BEGIN IMMEDIATE here: each transaction starts by taking :data:`PG_LOCK`
+    (transaction-scoped, so a crash or disconnect frees it).
     """
     url = make_url(location.url)
     if url.get_backend_name() != "postgresql":
@@ -101,8 +107,16 @@ def _server_engine(location: StoreLocation) -> Engine:
     options = url.query.get("options", "")
     if isinstance(options, tuple):
         options = " ".join(options)
-    url = url.update_query_dict({"options": f"{options} -c timezone=UTC".strip()})
-    return create_engine(url, pool_pre_ping=True)
+    # A writer waits for the lock as long as SQLite's busy timeout, then fails clearly.
+    settings = f"-c timezone=UTC -c lock_timeout={BUSY_TIMEOUT_MS}"
+    url = url.update_query_dict({"options": f"{options} {settings}".strip()})
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
+
+    return engine
 
 
 def open_store(option: str | None = None, *, migrate: bool = True) -> Store:

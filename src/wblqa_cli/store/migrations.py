@@ -19,7 +19,7 @@ from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
 from wblqa_cli.errors import StoreError
-from wblqa_cli.store.engine import Store, backup_name, backup_sqlite
+from wblqa_cli.store.engine import PG_LOCK, Store, backup_name, backup_sqlite
 
 TABLE = "wblqa_migrations"
 Migration = Callable[[Operations], None]
@@ -196,7 +196,7 @@ def m004_arrangements(op: Operations) -> None:
     )
 
 
-AUDIT_LOCK = 0x77626C7161  # pg_advisory_xact_lock key serialising audit appends ("wblqa")
+AUDIT_LOCK = PG_LOCK  # the lock every wblqa transaction takes on PostgreSQL (engine.py)
 
 
 def m005_postgresql_audit_guard(op: Operations) -> None:
