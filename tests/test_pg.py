@@ -426,6 +426,29 @@ def test_a_home_centre_works_on_its_own_records_and_the_chain_holds(
     assert _json(invoke, lead, "db", "check", "--json")["problems"] == []
 
 
+def test_a_home_centre_imports_its_own_records_only(
+    invoke: Any, consortium: dict[str, str], tmp_path: Path
+) -> None:
+    """The owner's import goes by COPY; a centre's role, under row-level security
+    (where PostgreSQL refuses COPY), by inserts that the policies check."""
+    home = consortium["23456"]
+    own = tmp_path / "own.csv"
+    own.write_text(
+        f"{HEADER}\nI-1,P-23456,learner_work,,Ann,2024-01-01,2024-02-01,,\n"
+        "I-2,P-23456,qa_documents,2023-24,,2024-01-01,,,\n",
+        encoding="utf-8",
+    )
+    ok(invoke("--db", home, "retention", "import", str(own)))
+    ids = [r["id"] for r in _json(invoke, home, "retention", "list", "--json")["records"]]
+    assert sorted(ids) == ["I-1", "I-2", "LW-23456"]
+    other = tmp_path / "other.csv"
+    other.write_text(f"{HEADER}\nI-3,P-34567,learner_work,,Bo,2024-01-01,2024-02-01,,\n")
+    result = invoke("--db", home, "retention", "import", str(other))
+    assert result.exit_code == 2 and "P-34567" in result.stderr
+    lead = _json(invoke, consortium["12345"], "retention", "list", "--json")["records"]
+    assert "I-3" not in [r["id"] for r in lead] and "I-1" in [r["id"] for r in lead]
+
+
 def test_a_home_centre_may_not_change_the_shared_arrangement(
     invoke: Any, consortium: dict[str, str]
 ) -> None:

@@ -25,7 +25,7 @@ from wblqa_cli.retention import (
 )
 from wblqa_cli.retention_files import NewRecord
 from wblqa_cli.status import RetentionSummary
-from wblqa_cli.store import audit
+from wblqa_cli.store import audit, bulk
 from wblqa_cli.store import models as m
 from wblqa_cli.store.engine import Store
 
@@ -97,13 +97,13 @@ def insert_records(
             batch.append(_row(record, ids[record.programme], user, now))
             held += record.hold is not None
             if len(batch) == CHUNK:
-                session.execute(sa.insert(_R), batch)
+                bulk.insert_rows(session, _R, batch)
                 count += len(batch)
                 if progress is not None:
                     progress(len(batch))
                 batch = []
         if batch:
-            session.execute(sa.insert(_R), batch)
+            bulk.insert_rows(session, _R, batch)
             count += len(batch)
             if progress is not None:
                 progress(len(batch))

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from wblqa_cli.errors import InputError, StoreError
-from wblqa_cli.store import audit, migrations
+from wblqa_cli.store import audit, bulk, migrations
 from wblqa_cli.store import models as m
 from wblqa_cli.store.engine import Store, open_store
 
@@ -167,7 +167,7 @@ def copy_store(
             before = _counts(read)
             for table in tables():
                 for batch in _rows(read, table):
-                    write.execute(sa.insert(table), batch)
+                    bulk.insert_rows(write, table, batch)
                     if progress is not None:
                         progress(table.name, len(batch))
             if not target.is_sqlite:
