@@ -469,6 +469,12 @@ def test_the_lead_centre_sees_the_whole_arrangement(
     assert sorted(r["id"] for r in records) == sorted(f"LW-{n}" for n in CENTRES)
     ok(invoke("--db", lead, "retention", "hold", "LW-34567", "--reason", "malpractice 3"))
     ok(invoke("--db", lead, "consortium", "import", str(fixture_path("formal"))))
+    # The grants run again (after a change to the arrangement) without error; the
+    # arrangement now names two centres, and the roles keep working.
+    again = ok(invoke("--db", consortium["owner"], "db", "grant", "--apply")).stdout
+    assert "Role wblqa_12345: centres 12345, 23456 (Lead Centre)." in again
+    listed = _json(invoke, consortium["23456"], "programme", "list", "--json")
+    assert [p["code"] for p in listed] == ["P-23456"]
 
 
 def test_grant_prints_sql_by_default_and_refuses_sqlite(
