@@ -1,22 +1,64 @@
-"""Every test isolated: its own store, a pinned terminal width, no colour."""
+"""Every test isolated: its own store, a pinned terminal width, no colour.
+
+``WBLQA_TEST_ENGINE=postgresql`` gives every test a fresh database on a throwaway
+PostgreSQL cluster (tests/pgserver.py) instead of a SQLite file; the ``pg_url``
+fixture gives one to the tests that are about PostgreSQL whatever the engine.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import pgserver
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+ENGINE = os.environ.get("WBLQA_TEST_ENGINE", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.Server]:
+    """A PostgreSQL cluster for this test session; skips (fails under CI=true) without one."""
+    reason = pgserver.unavailable_reason()
+    if reason is not None:
+        if os.environ.get("CI") == "true" or ENGINE == "postgresql":
+            pytest.fail(f"PostgreSQL tests must run here but cannot: {reason}")
+        pytest.skip(reason)
+    server = pgserver.start_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: pgserver.Server) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database (as its superuser)."""
+    url = pg_server.new_database()
+    yield url
+    pg_server.drop(url)
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Point WBLQA_DB at a fresh file; no test may touch the real user store."""
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """Point WBLQA_DB at a fresh file (or database); no test may touch the real user store."""
     db = tmp_path / "store" / "wblqa.db"
-    monkeypatch.setenv("WBLQA_DB", str(db))
+    if ENGINE == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        url = server.suite_database()
+        monkeypatch.setenv("WBLQA_DB", url)
+        request.addfinalizer(lambda: server.empty(url))
+    else:
+        monkeypatch.setenv("WBLQA_DB", str(db))
     monkeypatch.setenv("WBLQA_USER", "tester")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
@@ -30,6 +72,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @pytest.fixture
 def db_path(isolated: Path) -> Path:
+    """The SQLite file of the test's store (tests that open it directly are SQLite's own)."""
+    if ENGINE == "postgresql":
+        pytest.skip("reads the SQLite store file directly")
     return isolated
 
 

@@ -22,7 +22,7 @@ from wblqa_cli.commands import (
 )
 from wblqa_cli.commands import calendar as calendar_cmd
 from wblqa_cli.commands import consortium as consortium_commands
-from wblqa_cli.commands._common import State, report_error
+from wblqa_cli.commands._common import State, database_error, report_error
 from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
 
 
@@ -38,6 +38,12 @@ class WblqaGroup(TyperGroup):
         except KeyboardInterrupt:
             sys.stderr.write("\nInterrupted.\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            refused = database_error(exc)
+            if refused is None:
+                raise
+            report_error(refused)
+            raise typer.Exit(refused.exit_code) from None
 
 
 app = typer.Typer(

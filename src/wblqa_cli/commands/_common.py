@@ -62,6 +62,35 @@ def report_error(error: WblqaError) -> None:
         sys.stderr.write(f"{error.hint}\n")
 
 
+def database_error(exc: BaseException) -> WblqaError | None:
+    """A refusal by the database server (a centre's role lacking a right, a policy) as a
+    user error; None for anything else, which stays a bug with its traceback."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from wblqa_cli.errors import StoreError
+
+    if isinstance(exc, StaleDataError):  # an UPDATE a row-level policy let match no row
+        return StoreError(
+            "The store refused this change: the record is not yours to change.",
+            hint="Your database role may not change these records (per-centre access); "
+            "ask your Lead Centre or the store's owner.",
+        )
+    if not isinstance(exc, DBAPIError) or exc.orig is None:
+        return None
+    first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+    code = getattr(exc.orig, "sqlstate", None)
+    if code == "42501" or "row-level security" in first:  # insufficient_privilege
+        return StoreError(
+            f"The store refused this: {first}.",
+            hint="Your database role may not read or change these records (per-centre "
+            "access); ask your Lead Centre or the store's owner.",
+        )
+    return StoreError(f"The store reported an error: {first}.")
+
+
 def as_of(value: str | None, option: str = "--as-of") -> date:
     """The date a command reasons about: ``--as-of`` if given, else today."""
     from wblqa_cli.dates import parse_date, today

@@ -9,7 +9,10 @@ import typer
 from wblqa_cli.commands._common import JSON_OPTION, state
 from wblqa_cli.output import print_json, say
 
-app = typer.Typer(no_args_is_help=True, help="The local store: its path, a check, a backup.")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="The store: its path, a check, a backup, a copy to another engine, per-centre access.",
+)
 
 
 @app.command("path")
@@ -62,3 +65,94 @@ def backup(
     target = file.expanduser().resolve() if file else backup_name(source, "backup")
     backup_sqlite(source, target)
     say(f"Backed up {source} to {target}.")
+
+
+@app.command("copy")
+def copy(
+    ctx: typer.Context,
+    to: str = typer.Option(
+        ...,
+        "--to",
+        metavar="PATH_OR_URL",
+        help="The new store: a SQLite file or a URL such as "
+        "postgresql+psycopg://user@host/dbname. It must be empty.",
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Copy the whole store to a new, empty one (SQLite ⇄ PostgreSQL), all or nothing.
+
+    Ids and audit hashes are kept; each table is counted on both sides and the audit
+    chain verified before the copy is committed. The store copied from is not changed.
+    """
+    from wblqa_cli.output import console, table
+    from wblqa_cli.store.transfer import copy_store
+
+    report = copy_store(state(ctx).store(), to)
+    if json:
+        print_json(report.as_json())
+        return
+    t = table("Table", "Source rows", "Copied rows")
+    for row in report.tables:
+        t.add_row(row.table, str(row.source), str(row.target))
+    console().print(t)
+    say(
+        f"Copied {report.rows} rows from {report.source} to {report.target} "
+        f"in {report.seconds:.1f} s; every count matches and the audit chain "
+        f"({report.audit_entries} entries) verifies."
+    )
+    say(f"Use it with --db '{report.target}' or WBLQA_DB.")
+
+
+@app.command("grant")
+def grant(
+    ctx: typer.Context,
+    arrangement: str | None = typer.Option(
+        None,
+        "--arrangement",
+        help="The stored arrangement whose centres get roles (default: the only one stored).",
+    ),
+    prefix: str = typer.Option("wblqa_", "--prefix", help="Role names: PREFIX + centre number."),
+    apply: bool = typer.Option(
+        False, "--apply", help="Run the SQL on the store now (as its owner) instead of printing it."
+    ),
+) -> None:
+    """Per-centre access on a PostgreSQL store: a role per centre, enforced by the server.
+
+    A home centre's role reads and writes its own programmes, retention records and AQD,
+    and reads the arrangement; the Lead Centre's role reaches every centre of it and
+    reads the audit log. Without --apply, prints the SQL for your administrator.
+    """
+    from wblqa_cli.errors import InputError
+    from wblqa_cli.store import access
+    from wblqa_cli.store.consortium import get_arrangement, list_arrangements
+
+    s = state(ctx).store()
+    schema = access.schema_of(s)
+    if arrangement is None:
+        stored = list_arrangements(s)
+        if len(stored) != 1:
+            raise InputError(
+                "No arrangement is stored; store one with `wblqa consortium import FILE`."
+                if not stored
+                else f"{len(stored)} arrangements are stored; say which with --arrangement "
+                f"({', '.join(a.name for a in stored)})."
+            )
+        chosen = stored[0]
+    else:
+        chosen = get_arrangement(s, arrangement)
+    grants = access.plan(chosen, prefix)
+    if not apply:
+        typer.echo(access.script(grants, schema, chosen.name), nl=False)
+        return
+    access.apply(s, grants, schema)
+    for g in grants:
+        reach = (
+            f"centres {', '.join(g.centres)} (Lead Centre)"
+            if g.lead
+            else f"centre {g.centre_number}"
+        )
+        say(f"Role {g.role}: {reach}.")
+    say(
+        "Set each role's password (in psql: \\password ROLE) and give each centre its URL: "
+        "postgresql+psycopg://ROLE@HOST/DATABASE."
+    )

@@ -129,7 +129,9 @@ def _answers(session: Session, declaration_id: int, bank: Bank) -> dict[Key, Ans
             _A.c.comment,
             _A.c.answered_at,
             _A.c.answered_by,
-        ).where(_A.c.declaration_id == declaration_id)
+        )
+        .where(_A.c.declaration_id == declaration_id)
+        .order_by(_A.c.id)  # the order given, on every engine
     )
     return {
         (r.programme_code, r.question_id): Answer(

@@ -11,10 +11,12 @@ import getpass
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
 
 from wblqa_cli.store import models as m
@@ -60,10 +62,16 @@ def current_user() -> str:
         return "unknown"
 
 
+def _utc(at: datetime) -> datetime:
+    """The store's times are UTC; a server may hand them back in its own time zone."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
 def _digest(prev: str, at: datetime, user: str, action: str, entity: str, eid: str,
             summary: str, details: str) -> str:  # fmt: skip
+    when = _utc(at).isoformat(timespec="microseconds")
     payload = json.dumps(
-        [prev, at.isoformat(timespec="microseconds"), user, action, entity, eid, summary, details],
+        [prev, when, user, action, entity, eid, summary, details],
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -81,7 +89,11 @@ def append(
     user: str | None = None,
 ) -> None:
     """Add one entry in the caller's transaction (so the change and its entry commit together)."""
-    last = session.exec(select(m.AuditEntry.hash).order_by(col(m.AuditEntry.id).desc())).first()
+    if session.get_bind().dialect.name == "postgresql":
+        # Locks the chain's head until commit (migration 5): concurrent writers queue.
+        last = session.execute(sql("SELECT wblqa_audit_head()")).scalar()
+    else:
+        last = session.exec(select(m.AuditEntry.hash).order_by(col(m.AuditEntry.id).desc())).first()
     prev = last or GENESIS
     at = m.utcnow()
     who = user or current_user()
@@ -123,7 +135,7 @@ def entries(
     return [
         Entry(
             id=r.id or 0,
-            at=r.at,
+            at=_utc(r.at),
             user=r.user,
             action=r.action,
             entity=r.entity,
@@ -138,16 +150,21 @@ def entries(
 
 def verify(store: Store) -> list[str]:
     """Recompute the hash chain; each problem found is one line. Empty means intact."""
+    with store.session() as session:
+        return verify_rows(session.exec(select(m.AuditEntry).order_by(col(m.AuditEntry.id))))
+
+
+def verify_rows(rows: Iterable[Any]) -> list[str]:
+    """Check the chain over entries in id order (objects or rows with the log's columns)."""
     problems: list[str] = []
     prev = GENESIS
-    with store.session() as session:
-        for r in session.exec(select(m.AuditEntry).order_by(col(m.AuditEntry.id))):
-            if r.prev_hash != prev:
-                problems.append(f"audit entry {r.id}: does not follow entry before it")
-            expected = _digest(
-                r.prev_hash, r.at, r.user, r.action, r.entity, r.entity_id, r.summary, r.details
-            )
-            if r.hash != expected:
-                problems.append(f"audit entry {r.id}: its contents were changed after writing")
-            prev = r.hash
+    for r in rows:
+        if r.prev_hash != prev:
+            problems.append(f"audit entry {r.id}: does not follow entry before it")
+        expected = _digest(
+            r.prev_hash, r.at, r.user, r.action, r.entity, r.entity_id, r.summary, r.details
+        )
+        if r.hash != expected:
+            problems.append(f"audit entry {r.id}: its contents were changed after writing")
+        prev = r.hash
     return problems

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
@@ -93,6 +93,36 @@ def _sqlite_engine(location: StoreLocation) -> Engine:
     return engine
 
 
+#: The advisory lock every PostgreSQL transaction of wblqa takes first (as SQLite's
+#: BEGIN IMMEDIATE): one wblqa transaction at a time, so a check and the change it
+#: allows (a hold, a disposal, the audit chain's next link) never interleave.
+PG_LOCK = 0x77626C7161
+
+
+def _server_engine(location: StoreLocation) -> Engine:
+    """A server store (PostgreSQL): every session in UTC, like the times the store keeps.
+
+    No BEGIN IMMEDIATE here: each transaction starts by taking :data:`PG_LOCK`
+    (transaction-scoped, so a crash or disconnect frees it).
+    """
+    url = make_url(location.url)
+    if url.get_backend_name() != "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    options = url.query.get("options", "")
+    if isinstance(options, tuple):
+        options = " ".join(options)
+    # A writer waits for the lock as long as SQLite's busy timeout, then fails clearly.
+    settings = f"-c timezone=UTC -c lock_timeout={BUSY_TIMEOUT_MS}"
+    url = url.update_query_dict({"options": f"{options} {settings}".strip()})
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
+
+    return engine
+
+
 def open_store(option: str | None = None, *, migrate: bool = True) -> Store:
     """Open (creating if need be) and migrate the store named by ``--db``/env/default."""
     from wblqa_cli.store import migrations
@@ -104,9 +134,16 @@ def open_store(option: str | None = None, *, migrate: bool = True) -> Store:
         engine = _sqlite_engine(location)
     else:
         try:
-            engine = create_engine(location.url, pool_pre_ping=True)
+            engine = _server_engine(location)
         except Exception as exc:  # unknown dialect, missing driver, malformed URL
-            raise StoreError(f"Cannot use the store URL {location.display}: {exc}.") from None
+            hint = (
+                "For PostgreSQL use postgresql+psycopg://… and pip install 'wblqa[postgres]'."
+                if isinstance(exc, ImportError) and "psycopg" in str(exc)
+                else None
+            )
+            raise StoreError(
+                f"Cannot use the store URL {location.display}: {exc}.", hint=hint
+            ) from None
     store = Store(engine, location)
     try:
         if migrate:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from wblqa_cli.errors import StoreError
-from wblqa_cli.store.engine import Store, backup_name, backup_sqlite
+from wblqa_cli.store.engine import PG_LOCK, Store, backup_name, backup_sqlite
 
 if TYPE_CHECKING:
     from alembic.operations import Operations
@@ -201,12 +201,52 @@ def m004_arrangements(op: Operations) -> None:
     )
 
 
+AUDIT_LOCK = PG_LOCK  # the lock every wblqa transaction takes on PostgreSQL (engine.py)
+
+
+def m005_postgresql_audit_guard(op: Operations) -> None:
+    """PostgreSQL only (a no-op on SQLite, whose triggers came with migration 1).
+
+    The audit log is append-only here too: a trigger function raises on UPDATE,
+    DELETE and TRUNCATE. ``wblqa_audit_head()`` takes a transaction-scoped
+    advisory lock and returns the last entry's hash, so concurrent writers
+    append one after another (SQLite gets this from BEGIN IMMEDIATE) and a
+    centre's role, which may not read the log, can still extend the chain: it
+    runs with its owner's rights (SECURITY DEFINER, fixed search_path).
+    """
+    if op.get_context().dialect.name != "postgresql":
+        return
+    schema = op.get_bind().execute(sa.text("SELECT current_schema()")).scalar_one()
+    path = '"' + str(schema).replace('"', '""') + '", pg_temp'
+    op.execute(
+        "CREATE FUNCTION wblqa_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION wblqa_audit_append_only()"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION wblqa_audit_append_only()"
+    )
+    op.execute(
+        "CREATE FUNCTION wblqa_audit_head() RETURNS text LANGUAGE plpgsql VOLATILE "
+        f"SECURITY DEFINER SET search_path = {path} AS $$ "
+        "DECLARE last_hash text; BEGIN "
+        f"PERFORM pg_advisory_xact_lock({AUDIT_LOCK}); "
+        "SELECT hash INTO last_hash FROM audit_log ORDER BY id DESC LIMIT 1; "
+        "RETURN last_hash; END $$"
+    )
+
+
 #: Every migration, in order. Append; never reorder, rename or edit a released one.
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "centres_programmes_audit", m001_centres_programmes_audit),
     (2, "retention_records", m002_retention_records),
     (3, "aqd", m003_aqd),
     (4, "arrangements", m004_arrangements),
+    (5, "postgresql_audit_guard", m005_postgresql_audit_guard),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
