@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
@@ -142,15 +143,18 @@ def startup_cases() -> list[Case]:
     ]
 
 
-def all_cases() -> list[Case]:
-    cases = startup_cases()
+def scale_module() -> Any:
+    """bench/scale.py: the data-heavy cases, kept apart."""
     try:
-        from bench import scale  # the data-heavy cases, kept apart
+        from bench import scale
     except ImportError:
         sys.path.insert(0, str(HERE.parent))
         from bench import scale
-    cases.extend(scale.cases(Case))
-    return cases
+    return scale
+
+
+def all_cases() -> list[Case]:
+    return [*startup_cases(), *scale_module().cases(Case)]
 
 
 def main() -> None:
@@ -159,6 +163,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000, help="retention rows")
     parser.add_argument("--answers", type=int, default=50_000, help="AQD answers to export")
     parser.add_argument("--only", help="run only cases whose name contains this")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="run wblqa's data-heavy cases against a throwaway PostgreSQL cluster "
+        "(needs PostgreSQL and psycopg); the baselines stay sqlite3",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="wblqa-bench-"))
     env = dict(os.environ)
@@ -168,13 +178,27 @@ def main() -> None:
     )
     env.pop("NO_COLOR", None)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.repeat}")
-    print(f"work directory {work}\n")
+    print(f"work directory {work}")
+    server = None
+    if args.postgres:
+        sys.path.insert(0, str(HERE.parent / "tests"))
+        import pgserver  # the throwaway cluster the tests use
+
+        reason = pgserver.unavailable_reason()
+        if reason:
+            raise SystemExit(f"--postgres: {reason}")
+        server = pgserver.start_server()
+        scale_module().PG = server
+        print("stores: PostgreSQL (a throwaway local cluster); baselines: sqlite3")
+    print()
     try:
         for case in all_cases():
             if args.only and args.only not in case.name:
                 continue
             run_case(case, work, args, env)
     finally:
+        if server is not None:
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 

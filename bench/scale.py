@@ -25,8 +25,36 @@ YEAR = "2025-26"
 PROGRAMME = "603/1234/5"
 
 
+#: A throwaway PostgreSQL cluster (tests/pgserver.py) when run with --postgres: then
+#: wblqa's stores are PostgreSQL databases named after the SQLite files the
+#: baselines use, which stay SQLite (the standard library's sqlite3).
+PG: Any = None
+
+
+def store_of(db: Path) -> str:
+    """The store wblqa uses for ``db``: the file itself, or a database named after it."""
+    if PG is None:
+        return str(db)
+    return str(PG.url(f"bench_{db.stem}"))
+
+
 def wblqa(db: Path, *args: str) -> list[str]:
-    return [PY, "-m", "wblqa_cli", "--db", str(db), *args]
+    return [PY, "-m", "wblqa_cli", "--db", store_of(db), *args]
+
+
+def pg_fresh(db: Path, template: Path | None = None) -> None:
+    """Drop and create the PostgreSQL database behind ``db`` (a copy of ``template``'s)."""
+    if PG is None:
+        return
+    name = f"bench_{db.stem}"
+    PG.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    source = f"bench_{template.stem}" if template is not None else "template0"
+    if template is not None:
+        PG.admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{source}' AND pid <> pg_backend_pid()"
+        )
+    PG.admin(f"CREATE DATABASE {name} TEMPLATE {source}")
 
 
 def baseline(*args: str | Path) -> list[str]:
@@ -76,9 +104,18 @@ def fresh_copy(template: Path, target: Path) -> None:
 
 
 def programme_store(db: Path, env: dict[str, str]) -> None:
-    """A migrated store with one centre and the one programme the archive names."""
-    run(wblqa(db, "centre", "add", "12345", "--name", "Bench College"), env)
-    run(wblqa(db, "programme", "add", PROGRAMME, "--title", "Bench Diploma"), env)
+    """A migrated store with one centre and the one programme the archive names.
+
+    With --postgres, both the SQLite file (for the baselines) and the database.
+    """
+    targets = [str(db)] + ([store_of(db)] if PG is not None else [])
+    pg_fresh(db)
+    for target in targets:
+        for args in (
+            ("centre", "add", "12345", "--name", "Bench College"),
+            ("programme", "add", PROGRAMME, "--title", "Bench Diploma"),
+        ):
+            run([PY, "-m", "wblqa_cli", "--db", target, *args], env)
 
 
 # ------------------------------------------------------------------- cases
@@ -102,16 +139,34 @@ def cases(Case: Any) -> list[Any]:
 
     def import_fresh(w: Path) -> None:
         fresh_copy(w / "template.db", w / "import.db")
+        pg_fresh(w / "import.db", w / "template.db")
 
     def due_setup(w: Path, args: argparse.Namespace, env: dict[str, str]) -> None:
         if not (w / "records.csv").exists():
             make_archive(w / "records.csv", args.rows, programme=PROGRAMME)
         db = w / "due.db"
         programme_store(db, env)
-        run(wblqa(db, "retention", "import", str(w / "records.csv")), env)
+        for target in [str(db)] + ([store_of(db)] if PG is not None else []):
+            run(
+                [
+                    PY,
+                    "-m",
+                    "wblqa_cli",
+                    "--db",
+                    target,
+                    "retention",
+                    "import",
+                    str(w / "records.csv"),
+                    "--quiet",
+                ],
+                env,
+            )
 
     def export_setup(w: Path, args: argparse.Namespace, env: dict[str, str]) -> None:
-        run([PY, str(HERE / "scale.py"), "seed-aqd", str(w / "aqd.db"), str(args.answers)], env)
+        db = w / "aqd.db"
+        pg_fresh(db)
+        for target in [str(db)] + ([store_of(db)] if PG is not None else []):
+            run([PY, str(HERE / "scale.py"), "seed-aqd", target, str(args.answers)], env)
 
     def export_fresh(w: Path) -> None:
         for name in ("export.csv", "export-base.csv"):
@@ -162,7 +217,7 @@ def cases(Case: Any) -> list[Any]:
 # ------------------------------------------------------------ AQD seeding
 
 
-def seed_aqd(db: Path, target: int) -> int:
+def seed_aqd(db: str, target: int) -> int:
     """One centre, enough programmes, every answer a compliant centre gives (bulk insert)."""
     from wblqa_cli.aqd import applicable, coerce, encode
     from wblqa_cli.aqd_bank import Question, load_bank
@@ -193,7 +248,7 @@ def seed_aqd(db: Path, target: int) -> int:
 
     centre_rows, programme_rows = scope("centre"), scope("programme")
     n_programmes = -(-(target - len(centre_rows)) // len(programme_rows))
-    store = open_store(str(db))
+    store = open_store(db)
     add_centre(store, Centre("12345", "Bench College"))
     codes = [f"600/{i:04d}/1" for i in range(n_programmes)]
     save_programmes(
@@ -227,5 +282,5 @@ def seed_aqd(db: Path, target: int) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1:2] != ["seed-aqd"] or len(sys.argv) != 4:
-        raise SystemExit("usage: python bench/scale.py seed-aqd DB N")
-    seed_aqd(Path(sys.argv[2]), int(sys.argv[3]))
+        raise SystemExit("usage: python bench/scale.py seed-aqd PATH_OR_URL N")
+    seed_aqd(sys.argv[2], int(sys.argv[3]))
