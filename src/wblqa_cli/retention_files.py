@@ -1,9 +1,12 @@
-"""Retention CSV files: ``retention check`` and ``retention import``, read in two passes.
+"""Retention CSV files: ``retention check`` (two passes) and ``retention import`` (one).
 
 A batch is validated whole before anything is printed or written, without
-holding the file in memory: the first pass checks every row (and counts what
-the second will produce), the second computes and writes. Standard input is
-spooled to a temporary file so that it can be read twice too.
+holding the file in memory. ``retention check`` prints, so its first pass
+checks every row (and counts what the second will produce) and its second
+computes and prints. ``retention import`` writes, so one pass is enough: each
+row is checked and inserted in batches inside one transaction, which the first
+bad row rolls back (see :func:`checked_import`). Standard input is spooled to a
+temporary file so that it can be read twice too.
 
 Lines are decoded one at a time, so a byte that is not UTF-8 is reported on
 its own line; every other error names the file, the line, the column and the
@@ -20,7 +23,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
 
 from wblqa_cli.csvio import CsvReader
 from wblqa_cli.errors import InputError, where
@@ -63,10 +69,16 @@ class Source:
         self.raw = raw
         self.name = name
 
-    def lines(self) -> Iterator[str]:
-        """Decoded lines from the start; a non-UTF-8 line is an error naming its number."""
+    def lines(self, digest: Hash | None = None) -> Iterator[str]:
+        """Decoded lines from the start; a non-UTF-8 line is an error naming its number.
+
+        ``digest``, if given, is fed every byte read, so that a file read to its
+        end has been hashed whole on the way.
+        """
         self.raw.seek(0)
         for number, data in enumerate(self.raw, start=1):
+            if digest is not None:
+                digest.update(data)
             if number == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
             try:
@@ -78,8 +90,10 @@ class Source:
                     hint="Save the file as 'CSV UTF-8' from your spreadsheet.",
                 ) from None
 
-    def reader(self, required: tuple[str, ...], optional: tuple[str, ...]) -> CsvReader:
-        return CsvReader(self.lines(), self.name, required, optional)  # type: ignore[arg-type]
+    def reader(
+        self, required: tuple[str, ...], optional: tuple[str, ...], digest: Hash | None = None
+    ) -> CsvReader:
+        return CsvReader(self.lines(digest), self.name, required, optional)  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -358,14 +372,18 @@ def build_record(
 
 
 def import_records(
-    source: Source, known_programmes: set[str], rules: Rules | None = None
+    source: Source,
+    known_programmes: set[str],
+    rules: Rules | None = None,
+    digest: Hash | None = None,
 ) -> Iterator[NewRecord]:
     """Every row of an import file as a checked :class:`NewRecord`, in file order."""
     rules = rules or load_rules()
     cells = DateCells()
     memo: DeadlineMemo = {}
     name = source.name
-    reader = source.reader(IMPORT_REQUIRED, IMPORT_OPTIONAL)
+    reader = source.reader(IMPORT_REQUIRED, IMPORT_OPTIONAL, digest)
+    has_top_up = "top_up_received" in reader.header
     known = cells.known  # a date seen before needs no context
     for line, row in reader:
 
@@ -380,8 +398,10 @@ def import_records(
                 else f"{at('programme')}: empty; every record belongs to a programme.",
                 hint="Register it first with `wblqa programme add CODE --title TITLE`.",
             )
-        top_up, pending = top_up_cell(
-            cells, row.get("top_up_received", ""), _lazy(name, line, "top_up_received")
+        top_up, pending = (
+            top_up_cell(cells, row["top_up_received"], _lazy(name, line, "top_up_received"))
+            if has_top_up
+            else (None, False)
         )
         yield build_record(
             line=line,
@@ -405,22 +425,26 @@ def import_records(
         )
 
 
-def validate_import(
+def checked_import(
     source: Source,
     known_programmes: set[str],
-    progress: Callable[[int], None] | None = None,
-) -> dict[str, int]:
-    """First pass of an import: every row checked, ids unique; returns id → line."""
+    digest: Hash | None = None,
+) -> Iterator[NewRecord]:
+    """Every row of an import file checked, ids unique within the file, in one pass.
+
+    Raises :class:`InputError` on the first bad row (after yielding the rows
+    before it: the caller writes them in a transaction it rolls back), and at
+    the end if there were no rows. ``digest`` is fed the file's bytes.
+    """
     seen: dict[str, int] = {}
-    for record in import_records(source, known_programmes):
+    name = source.name
+    for record in import_records(source, known_programmes, digest=digest):
         first = seen.get(record.ref)
         if first is not None:
             raise InputError(
-                f"{_at(source.name, record.line, 'id')}: {record.ref!r} is already on line {first}."
+                f"{_at(name, record.line, 'id')}: {record.ref!r} is already on line {first}."
             )
         seen[record.ref] = record.line
-        if progress is not None and len(seen) % 5000 == 0:
-            progress(5000)
+        yield record
     if not seen:
-        raise InputError(f"{source.name}: no records after the header.")
-    return seen
+        raise InputError(f"{name}: no records after the header.")

@@ -283,40 +283,39 @@ def import_(
     ),
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Import retention records: every row is checked first; all are stored, or none."""
+    """Import retention records: every row is checked; all are stored, or none."""
     import hashlib
 
     from wblqa_cli.output import progress
-    from wblqa_cli.retention_files import import_records, open_source, validate_import
-    from wblqa_cli.store.retention import existing_refs, insert_records, programme_ids
+    from wblqa_cli.retention_files import checked_import, open_source
+    from wblqa_cli.store.retention import StoredAlready, insert_records, programme_ids
 
     s = store(ctx)
     known = set(programme_ids(s))
     bar = show_progress(quiet)
+    digest = hashlib.sha256()
     with open_source(file) as source:
-        with progress("Checking rows", None, enabled=bar) as p:
-            seen = validate_import(source, known, p.advance)
-        clash = existing_refs(s, seen)
-        if clash:
-            first = min(clash, key=seen.__getitem__)
+        name = source.name
+        try:
+            # One pass: each row checked and inserted in batches in one transaction,
+            # rolled back by the first bad row.
+            with progress("Importing", None, enabled=bar) as p:
+                count = insert_records(
+                    s,
+                    checked_import(source, known, digest),
+                    summary=lambda n: f"Imported {n} retention records from {name}",
+                    details=lambda: {"file": name, "sha256": digest.hexdigest()},
+                    progress=p.advance,
+                )
+        except StoredAlready as exc:
+            seen = exc.clashes
+            first = min(seen, key=seen.__getitem__)
             raise InputError(
-                f"{source.name}, line {seen[first]}, column 'id': {first!r} is stored already"
-                + (f" (and {len(clash) - 1} more ids)." if len(clash) > 1 else "."),
+                f"{name}, line {seen[first]}, column 'id': {first!r} is stored already"
+                + (f" (and {len(seen) - 1} more ids)." if len(seen) > 1 else "."),
                 hint="Nothing was imported. Ids must be new; see `wblqa retention list`.",
-            )
-        digest = hashlib.sha256()
-        source.raw.seek(0)
-        while chunk := source.raw.read(1 << 20):
-            digest.update(chunk)
-        with progress("Importing", len(seen), enabled=bar) as p:
-            count = insert_records(
-                s,
-                import_records(source, known),
-                summary=f"Imported {len(seen)} retention records from {source.name}",
-                details={"file": source.name, "sha256": digest.hexdigest()},
-                progress=p.advance,
-            )
-    say(f"Imported {count} retention records from {source.name}.")
+            ) from None
+    say(f"Imported {count} retention records from {name}.")
 
 
 def _record_table(records: list[StoredRecord], today: date) -> Any:

@@ -28,10 +28,14 @@ MEMO_LIMIT = 100_000
 
 def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
     memo: dict[Any, Any] = {}
+    try:  # most cells of an optional column are empty: convert None once
+        none = process(None)
+    except Exception:  # a processor that refuses None still does so row by row
+        none = memo  # a marker: ask the processor each time
 
     def convert(value: Any) -> Any:
         if value is None:
-            return process(value)
+            return process(value) if none is memo else none
         try:
             return memo[value]
         except KeyError:

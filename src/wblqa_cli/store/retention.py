@@ -32,6 +32,8 @@ from wblqa_cli.store.engine import Store
 
 ENTITY = "retention_record"
 CHUNK = 10_000
+#: Ids asked about in one query (well under SQLite's 32,766 and PostgreSQL's 65,535 parameters).
+_ASK = 5_000
 
 _R = m.RetentionRecord.__table__  # type: ignore[attr-defined]
 _P = m.Programme.__table__  # type: ignore[attr-defined]
@@ -100,41 +102,105 @@ def existing_refs(store: Store, refs: Iterable[str]) -> set[str]:
     return found
 
 
+class StoredAlready(Exception):
+    """Ids of an import the store holds already: ref → the line it is on (all of them)."""
+
+    def __init__(self, clashes: dict[str, int]) -> None:
+        super().__init__(f"{len(clashes)} ids are stored already")
+        self.clashes = clashes
+
+
+class _StoredRefs:
+    """Which of some ids the store held when an import began, asked on its connection.
+
+    The query is compiled once per number of ids and run raw: rendering an
+    ``IN`` of thousands of parameters on every call costs more than the lookups.
+    A store with no records yet is not asked at all.
+    """
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self.empty = conn.execute(sa.select(_R.c.ref).limit(1)).first() is None
+        self._compiled: dict[int, tuple[str, bool]] = {}
+
+    def _statement(self, n: int) -> tuple[str, bool]:
+        if n not in self._compiled:
+            marks = [sa.bindparam(f"r{i}", type_=_R.c.ref.type) for i in range(n)]
+            compiled = (
+                sa.select(_R.c.ref).where(_R.c.ref.in_(marks)).compile(dialect=self.conn.dialect)
+            )
+            self._compiled[n] = (compiled.string, compiled.positional)
+        return self._compiled[n]
+
+    def __call__(self, refs: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        if self.empty:
+            return found
+        for start in range(0, len(refs), _ASK):
+            part = refs[start : start + _ASK]
+            sql, positional = self._statement(len(part))
+            params: Any = tuple(part) if positional else {f"r{i}": r for i, r in enumerate(part)}
+            found.update(ref for (ref,) in self.conn.exec_driver_sql(sql, params))
+        return found
+
+
 def insert_records(
     store: Store,
     records: Iterable[NewRecord],
     *,
-    summary: str,
-    details: dict[str, Any],
+    summary: Callable[[int], str],
+    details: Callable[[], dict[str, Any]],
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Insert validated records in one transaction (Core, in chunks) with one audit entry."""
+    """Insert records in one transaction (Core, in chunks) with one audit entry; all or none.
+
+    ``records`` may be checked as they are read: an error it raises part-way
+    rolls back the rows inserted before it. Ids the store holds already are
+    collected to the end (a bad row later on is reported first, as when the file
+    was checked whole beforehand) and raised as :class:`StoredAlready`, again
+    with nothing kept. ``summary(count)`` and ``details()`` are asked for the
+    audit entry once every record has been read.
+    """
     ids = programme_ids(store)
     user = audit.current_user()
     now = m.utcnow()
     count = held = 0
+    clashes: dict[str, int] = {}
     with store.session() as session:
-        insert = BulkInsert(session.connection(), _R, ROW_COLUMNS)
+        conn = session.connection()
+        insert = BulkInsert(conn, _R, ROW_COLUMNS)
+        stored_already = _StoredRefs(conn)
         batch: list[tuple[Any, ...]] = []
-        for record in records:
-            batch.append(_row(record, ids[record.programme], user, now))
-            held += record.hold is not None
-            if len(batch) == CHUNK:
+        lines: dict[str, int] = {}
+
+        def flush() -> None:
+            nonlocal count
+            stored = stored_already(list(lines))
+            clashes.update((ref, lines[ref]) for ref in stored)
+            if not clashes:
                 count += insert.execute(batch)
-                if progress is not None:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            count += insert.execute(batch)
             if progress is not None:
                 progress(len(batch))
+            batch.clear()
+            lines.clear()
+
+        for record in records:
+            batch.append(_row(record, ids[record.programme], user, now))
+            lines[record.ref] = record.line
+            held += record.hold is not None
+            if len(batch) >= CHUNK:
+                flush()
+        if batch:
+            flush()
+        if clashes:
+            raise StoredAlready(clashes)
         audit.append(
             session,
             "retention.import",
             "retention_import",
-            str(details.get("sha256", ""))[:16] or "import",
-            summary,
-            {**details, "records": count, "on_hold": held},
+            str(details().get("sha256", ""))[:16] or "import",
+            summary(count),
+            {**details(), "records": count, "on_hold": held},
             user=user,
         )
     return count
