@@ -20,7 +20,7 @@ from wblqa_cli.aqd_bank import Bank
 from wblqa_cli.errors import ActionNeeded, InputError, NotFound
 from wblqa_cli.store import audit
 from wblqa_cli.store import models as m
-from wblqa_cli.store.engine import Store
+from wblqa_cli.store.engine import Store, as_utc
 
 OPEN = "open"
 SUBMITTED = "submitted"
@@ -54,13 +54,6 @@ class Declaration:
         return self.status == SUBMITTED
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive times; the store writes UTC, so say so."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
-
-
 def _declaration(session: Session, centre: str, year: str) -> Declaration | None:
     row = session.execute(
         select(_D, _C.c.number, _C.c.name)
@@ -76,7 +69,7 @@ def _declaration(session: Session, centre: str, year: str) -> Declaration | None
         academic_year=row.academic_year,
         status=row.status,
         bank_version=row.bank_version,
-        submitted_at=_aware(row.submitted_at),
+        submitted_at=as_utc(row.submitted_at),
         submitted_by=row.submitted_by,
     )
 
@@ -137,7 +130,7 @@ def _answers(session: Session, declaration_id: int, bank: Bank) -> dict[Key, Ans
         (r.programme_code, r.question_id): Answer(
             decode(bank.get(r.question_id), r.value),
             r.comment,
-            _aware(r.answered_at),
+            as_utc(r.answered_at),
             r.answered_by,
         )
         for r in rows

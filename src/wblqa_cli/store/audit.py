@@ -13,14 +13,14 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
 
 from wblqa_cli.store import models as m
-from wblqa_cli.store.engine import Store
+from wblqa_cli.store.engine import Store, as_utc
 
 GENESIS = "0" * 64
 
@@ -63,8 +63,9 @@ def current_user() -> str:
 
 
 def _utc(at: datetime) -> datetime:
-    """The store's times are UTC; a server may hand them back in its own time zone."""
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    utc = as_utc(at)
+    assert utc is not None
+    return utc
 
 
 def _digest(prev: str, at: datetime, user: str, action: str, entity: str, eid: str,

@@ -6,7 +6,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,17 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A time read back from the store, in UTC.
+
+    The store writes aware UTC times; SQLite hands them back naive and a server
+    may hand them back in its own time zone.
+    """
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Store:

@@ -7,7 +7,7 @@ the same transaction as the change, so neither is kept without the other.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,7 +28,7 @@ from wblqa_cli.status import RetentionSummary
 from wblqa_cli.store import audit
 from wblqa_cli.store import models as m
 from wblqa_cli.store.bulk import BulkInsert
-from wblqa_cli.store.engine import Store
+from wblqa_cli.store.engine import Store, as_utc
 
 ENTITY = "retention_record"
 CHUNK = 10_000
@@ -267,17 +267,10 @@ def _select() -> sa.Select[Any]:
     return sa.select(*_COLUMNS).select_from(_R.join(_P, _R.c.programme_id == _P.c.id))
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; the store writes UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 def _record(row: Sequence[Any]) -> StoredRecord:
     values = list(row)
     for i in (12, 14):  # held_at, disposed_at
-        values[i] = _aware(values[i])
+        values[i] = as_utc(values[i])
     return StoredRecord(*values)
 
 

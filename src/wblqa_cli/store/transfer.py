@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ from sqlmodel import SQLModel
 from wblqa_cli.errors import InputError, StoreError
 from wblqa_cli.store import audit, bulk, migrations
 from wblqa_cli.store import models as m
-from wblqa_cli.store.engine import Store, open_store
+from wblqa_cli.store.engine import Store, as_utc, open_store
 
 CHUNK = 5_000
 
@@ -74,9 +74,7 @@ def tables() -> list[sa.Table]:
 
 
 def _utc(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return value
+    return as_utc(value) if isinstance(value, datetime) else value
 
 
 def _order(table: sa.Table) -> list[sa.Column[Any]]:
