@@ -25,7 +25,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from wblqa_cli.dates import AcademicYear
+from wblqa_cli.dates import AcademicYear, days_text
 from wblqa_cli.errors import DataError, InputError
 from wblqa_cli.rules import Table, period_from, table
 
@@ -614,10 +614,6 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
 def _no_lead() -> Outcome:
     return ("n/a", "Needs exactly one Lead Centre first (see lead-centre.exactly-one).")
 
@@ -701,15 +697,15 @@ def _submitted(a: Arrangement, c: _Ctx) -> Outcome:
         late = (sub - apply_by).days
         return (
             "fail",
-            f"Submitted on {sub}, {_days(late)} after the latest date to apply, {apply_by}.",
+            f"Submitted on {sub}, {days_text(late)} after the latest date to apply, {apply_by}.",
         )
     if c.as_of <= apply_by:
         left = (apply_by - c.as_of).days
-        return "warn", f"Not submitted yet: apply by {apply_by} ({_days(left)} left)."
+        return "warn", f"Not submitted yet: apply by {apply_by} ({days_text(left)} left)."
     gone = (c.as_of - apply_by).days
     return (
         "fail",
-        f"Not submitted, and the latest date to apply, {apply_by}, passed {_days(gone)} ago.",
+        f"Not submitted, and the latest date to apply, {apply_by}, passed {days_text(gone)} ago.",
     )
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-from wblqa_cli.dates import AcademicYear
+from wblqa_cli.dates import AcademicYear, long_date
 from wblqa_cli.deadlines import Deadline
 from wblqa_cli.errors import DataError
 from wblqa_cli.registry import Programme
@@ -432,10 +432,6 @@ def dcs_status(expiry: date | None, today: date, warn_days: int) -> DcsStatus | 
     return "ok"
 
 
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _programme_plan(
     p: Programme, year: AcademicYear, today: date, rules: CycleRules, groups: Sequence[SectorGroup]
 ) -> ProgrammePlan:
@@ -445,14 +441,14 @@ def _programme_plan(
     if p.dcs_expiry is not None and status == "expired":
         days = (today - p.dcs_expiry).days
         warnings.append(
-            f"Direct Claims Status expired on {_fmt(p.dcs_expiry)} ({days} days ago): "
+            f"Direct Claims Status expired on {long_date(p.dcs_expiry)} ({days} days ago): "
             "raise it with your LSV."
         )
     elif p.dcs_expiry is not None and status == "expiring":
         days = (p.dcs_expiry - today).days
         when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
         warnings.append(
-            f"Direct Claims Status expires on {_fmt(p.dcs_expiry)} ({when}): "
+            f"Direct Claims Status expires on {long_date(p.dcs_expiry)} ({when}): "
             "alert your LSV before it does."
         )
     expected = tuple(d for d in p.expected_certification if d in year)
@@ -460,8 +456,9 @@ def _programme_plan(
         after = [d for d in expected if d > p.dcs_expiry]
         if after:
             warnings.append(
-                f"Expected certification on {_fmt(after[0])} falls after the Direct Claims "
-                f"Status expires ({_fmt(p.dcs_expiry)}): plan its release with your LSV and SV."
+                f"Expected certification on {long_date(after[0])} falls after the Direct "
+                f"Claims Status expires ({long_date(p.dcs_expiry)}): plan its release with "
+                "your LSV and SV."
             )
     notes = list(scope.hints)
     if not expected:

@@ -154,6 +154,16 @@ def academic_year_option(text: str | None, today: date, context: str = "--year")
     return AcademicYear.parse(text, context)
 
 
+def long_date(day: date) -> str:
+    """A date in words, for messages: ``1 September 2025``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def days_text(n: int) -> str:
+    """``1 day``, ``2 days``."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def today() -> date:
     """Today's date; the only place the CLI asks the clock (commands take ``--as-of``)."""
     return date.today()

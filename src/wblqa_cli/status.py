@@ -15,6 +15,7 @@ from datetime import date
 from typing import Literal
 
 from wblqa_cli.cycle import KeyDate, Plan
+from wblqa_cli.dates import days_text, long_date
 from wblqa_cli.deadlines import Deadline
 from wblqa_cli.rules import table
 
@@ -167,14 +168,6 @@ class Status:
         }
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
-
-
 def _aqd_actions(p: AqdProgress, today: date, soon: int) -> list[Action]:
     d = p.deadline
     year = d.academic_year.label
@@ -206,7 +199,11 @@ def _aqd_actions(p: AqdProgress, today: date, soon: int) -> list[Action]:
     if today < d.opens:
         return [
             Action(
-                "info", "aqd", f"AQD {year} of {who} opens on {_long(d.opens)}.", command, d.opens
+                "info",
+                "aqd",
+                f"AQD {year} of {who} opens on {long_date(d.opens)}.",
+                command,
+                d.opens,
             )
         ]
     if left < 0:
@@ -214,8 +211,8 @@ def _aqd_actions(p: AqdProgress, today: date, soon: int) -> list[Action]:
             Action(
                 "overdue",
                 "aqd",
-                f"AQD {year} of {who} was due {_long(d.deadline)} "
-                f"({_days(-left)} ago): {progress}.",
+                f"AQD {year} of {who} was due {long_date(d.deadline)} "
+                f"({days_text(-left)} ago): {progress}.",
                 command,
                 d.deadline,
             )
@@ -228,7 +225,7 @@ def _aqd_actions(p: AqdProgress, today: date, soon: int) -> list[Action]:
                 level,
                 "aqd",
                 f"AQD {year} of {who} is complete: submit it by "
-                f"{_long(d.deadline)} ({_days(left)} left).{note}",
+                f"{long_date(d.deadline)} ({days_text(left)} left).{note}",
                 f"wblqa aqd submit --year {year}",
                 d.deadline,
             )
@@ -237,8 +234,8 @@ def _aqd_actions(p: AqdProgress, today: date, soon: int) -> list[Action]:
         Action(
             level,
             "aqd",
-            f"AQD {year} of {who} is due {_long(d.deadline)} "
-            f"({_days(left)} left): {progress}.{note}",
+            f"AQD {year} of {who} is due {long_date(d.deadline)} "
+            f"({days_text(left)} left): {progress}.{note}",
             command,
             d.deadline,
         )
@@ -256,7 +253,7 @@ def _dcs_actions(plan: Plan, today: date) -> list[Action]:
                     "overdue",
                     "dcs",
                     f"{p.code} {p.title}: Direct Claims Status expired on "
-                    f"{_long(p.dcs_expiry)}; raise it with your Lead Standards Verifier.",
+                    f"{long_date(p.dcs_expiry)}; raise it with your Lead Standards Verifier.",
                     "wblqa cycle plan",
                     p.dcs_expiry,
                 )
@@ -268,7 +265,7 @@ def _dcs_actions(plan: Plan, today: date) -> list[Action]:
                     "now",
                     "dcs",
                     f"{p.code} {p.title}: Direct Claims Status expires on "
-                    f"{_long(p.dcs_expiry)} (in {_days(left)}); alert your Lead Standards "
+                    f"{long_date(p.dcs_expiry)} (in {days_text(left)}); alert your Lead Standards "
                     "Verifier before it does.",
                     "wblqa cycle plan",
                     p.dcs_expiry,
@@ -305,7 +302,8 @@ def _arrangement_actions(a: ArrangementHealth, today: date, soon: int) -> list[A
             Action(
                 level,
                 "consortium",
-                f"{a.name}: apply for approval by {_long(a.apply_by)} ({_days(left)} left).",
+                f"{a.name}: apply for approval by {long_date(a.apply_by)} "
+                f"({days_text(left)} left).",
                 check,
                 a.apply_by,
             )
@@ -350,7 +348,7 @@ def _retention_actions(r: RetentionSummary, today: date, soon: int) -> list[Acti
                 "info",
                 "retention",
                 f"{r.next_count} more record(s) may be disposed of from "
-                f"{_long(r.next_dispose_from)}.",
+                f"{long_date(r.next_dispose_from)}.",
                 None,
                 r.next_dispose_from,
             )
