@@ -115,3 +115,24 @@ def test_a_user_set_deadline_wins() -> None:
     d = deadline_for(year, {"2031-32": date(2031, 10, 10)})
     assert (d.deadline, d.origin) == (date(2031, 10, 10), "user")
     assert d.days_left(date(2031, 10, 1)) == 9
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"month": 2, "day": 29}, "month 2 day 29 is not a day of every year"),
+        ({"month": 13, "day": 1}, "month 13 day 1 is not a day of every year"),
+        ({"month": 10}, "key 'day': is missing"),
+        ({"month": 10, "day": 14, "year": 2024}, "key 'year': is not a known key"),
+    ],
+)
+def test_month_day_refuses_what_is_not_a_day_of_every_year(
+    value: dict[str, int], message: str
+) -> None:
+    t = Table({"closes": value}, "data/aqd.toml, [window]", error=DataError)
+    with pytest.raises(DataError, match=message):
+        rules.month_day(t, "closes")
+
+
+def test_month_day_reads_a_day() -> None:
+    assert rules.month_day(Table({"k": {"month": 10, "day": 14}}, "f.toml"), "k") == (10, 14)

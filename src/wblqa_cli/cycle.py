@@ -30,7 +30,7 @@ from wblqa_cli.dates import AcademicYear, long_date
 from wblqa_cli.deadlines import Deadline
 from wblqa_cli.errors import DataError
 from wblqa_cli.registry import Programme
-from wblqa_cli.rules import Table, load, table
+from wblqa_cli.rules import Table, load, month_day, table
 from wblqa_cli.sectors import (
     SectorGroup,
     TitleMatch,
@@ -110,18 +110,6 @@ def _scope_rule(t: Table) -> ScopeRule:
     )
 
 
-def _month_day(t: Table, key: str) -> tuple[int, int]:
-    md = t.table(key)
-    assert md is not None
-    month, day = md.integer("month"), md.integer("day")
-    md.done()
-    try:
-        date(2001, month, day)  # not a leap year: 29 February is not a day of every year
-    except ValueError:
-        raise t.fail(key, f"month {month} day {day} is not a day of every year") from None
-    return month, day
-
-
 def rules_from(t: Table) -> CycleRules:
     """Typed rules from the parsed ``verification.toml`` (errors name file and key)."""
     t.integer("format")
@@ -152,8 +140,8 @@ def rules_from(t: Table) -> CycleRules:
                 key=entry.text("key"),
                 what=entry.text("what"),
                 detail=entry.text("detail"),
-                starts=_month_day(entry, "starts"),
-                ends=_month_day(entry, "ends") if entry.has("ends") else None,
+                starts=month_day(entry, "starts"),
+                ends=month_day(entry, "ends") if entry.has("ends") else None,
                 lsv_only=entry.flag("lsv_only"),
                 reminder_days=entry.integer("reminder_days", required=False, minimum=1),
                 source=entry.source(),
@@ -200,8 +188,8 @@ def load_sector_groups() -> tuple[SectorGroup, ...]:
         raise DataError(f"Rules file data/sectors.toml: {exc}.") from None
 
 
-def _in_year(year: AcademicYear, month_day: tuple[int, int]) -> date:
-    month, day = month_day
+def _in_year(year: AcademicYear, when: tuple[int, int]) -> date:
+    month, day = when
     return date(year.start_year if month >= 9 else year.start_year + 1, month, day)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from wblqa_cli.dates import AcademicYear
-from wblqa_cli.rules import table
+from wblqa_cli.rules import month_day, table
 
 
 @dataclass(frozen=True)
@@ -73,28 +73,13 @@ class Deadline:
         return out
 
 
-def _month_day(t: object, key: str) -> tuple[int, int]:
-    from wblqa_cli.rules import Table
-
-    assert isinstance(t, Table)
-    md = t.table(key)
-    assert md is not None
-    month, day = md.integer("month"), md.integer("day")
-    md.done()
-    try:
-        date(2001, month, day)
-    except ValueError:
-        raise t.fail(key, f"month {month} day {day} is not a day of the year") from None
-    return month, day
-
-
 @functools.cache
 def rules() -> tuple[Window, dict[int, tuple[date, str]]]:
     """The AQD window and the deadlines the data states, by academic start year."""
     t = table("aqd.toml")
     w = t.table("window")
     assert w is not None
-    window = Window(_month_day(w, "opens"), _month_day(w, "closes"), w.source())
+    window = Window(month_day(w, "opens"), month_day(w, "closes"), w.source())
     w.done()
     stated: dict[int, tuple[date, str]] = {}
     for entry in t.tables("deadlines"):

@@ -193,3 +193,16 @@ def period_from(t: Table, key: str = "period") -> dict[str, int]:
     if not out:
         raise t.fail(key, "must give years, months, weeks or days")
     return out
+
+
+def month_day(t: Table, key: str) -> tuple[int, int]:
+    """A day of every year, ``{ month = 10, day = 14 }`` (29 February is refused)."""
+    md = t.table(key)
+    assert md is not None
+    month, day = md.integer("month"), md.integer("day")
+    md.done()
+    try:
+        date(2001, month, day)  # not a leap year: 29 February is not a day of every year
+    except ValueError:
+        raise t.fail(key, f"month {month} day {day} is not a day of every year") from None
+    return month, day
