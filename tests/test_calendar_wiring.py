@@ -51,3 +51,18 @@ def test_a_user_set_aqd_deadline_reaches_the_plan_and_calendar(invoke) -> None:
     due = [k for k in plan["key_dates"] if k.get("key") == "aqd-deadline"]
     assert due and due[0]["date"] == "2031-10-10"
     assert _events(invoke, "2031-32")["Annual Quality Declaration due"] == date(2031, 10, 10)
+
+
+def test_arrangement_reminders_come_from_the_data(invoke) -> None:
+    from datetime import timedelta
+
+    from wblqa_cli.cycle import load_rules
+
+    assert invoke("consortium", "import", str(FORMAL)).exit_code == 0
+    result = invoke("calendar", "--year", "2025-26", "-o", "-")
+    cal = Calendar.from_ical(result.stdout_bytes)
+    firsts = [e for e in cal.walk("VEVENT") if str(e["SUMMARY"]).startswith("First assessment")]
+    days = load_rules().arrangement_reminder_days
+    for event in firsts:
+        (alarm,) = event.walk("VALARM")
+        assert alarm.decoded("TRIGGER") == -timedelta(days=days)

@@ -239,7 +239,6 @@ def obligations_for(
     *,
     rules: CycleRules | None = None,
     arrangements: Sequence[ArrangementDate] | None = None,
-    arrangement_reminder_days: int = 14,
     disposals: Sequence[DisposalDate] | None = None,
     extra: Sequence[Obligation] | None = None,
 ) -> list[Obligation]:
@@ -255,7 +254,7 @@ def obligations_for(
     rules = rules or load_rules()
     everything = _plan_obligations(plan, rules)
     everything += [
-        _arrangement_obligation(a, arrangement_reminder_days) for a in arrangements or ()
+        _arrangement_obligation(a, rules.arrangement_reminder_days) for a in arrangements or ()
     ]
     everything += _disposal_obligations(disposals or ())
     everything += list(extra or ())

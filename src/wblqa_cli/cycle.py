@@ -97,6 +97,7 @@ class CycleRules:
     dcs_source: str
     aqd_reminder_days: int
     certification_reminder_days: int
+    arrangement_reminder_days: int
     certification_source: str
 
 
@@ -165,6 +166,7 @@ def rules_from(t: Table) -> CycleRules:
         dcs_source=dcs.source(),
         aqd_reminder_days=cal.integer("aqd_reminder_days", minimum=1),
         certification_reminder_days=cal.integer("certification_reminder_days", minimum=1),
+        arrangement_reminder_days=cal.integer("arrangement_reminder_days", minimum=1),
         certification_source=cal.source("certification_source"),
     )
     aqd.done()
