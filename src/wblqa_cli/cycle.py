@@ -183,7 +183,7 @@ def load_rules() -> CycleRules:
 
 @functools.cache
 def load_sector_groups() -> tuple[SectorGroup, ...]:
-
+    """The sector groups taken out of LSV (data/sectors.toml), checked."""
     try:
         return groups_from_data(load("sectors.toml"))
     except ValueError as exc:

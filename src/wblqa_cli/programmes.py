@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from datetime import date
 
 from wblqa_cli.errors import InputError, where
 from wblqa_cli.registry import Programme, check_centre_number, check_programme_code, check_text
-from wblqa_cli.rules import data_dir, table
 
 CSV_REQUIRED = ("code", "title")
 CSV_OPTIONAL = ("centre", "sector", "dcs_expiry", "expected_certification")
 
 
-@functools.cache
 def named_sectors() -> dict[str, str]:
     """Sector names the verification rules key on (``construction``) → display name."""
-    t = table("verification.toml")
-    out: dict[str, str] = {}
-    for entry in t.tables("sectors"):
-        out[entry.text("key")] = entry.text("name")
-    return out
+    from wblqa_cli.cycle import load_rules
 
-
-@functools.cache
-def _groups() -> tuple[object, ...]:
-    from wblqa_cli.sectors import load_groups
-
-    with_path = data_dir() / "sectors.toml"
-    return tuple(load_groups(str(with_path)))
+    return {key: sector.name for key, sector in load_rules().sectors.items()}
 
 
 def _key(text: str) -> str:
@@ -42,13 +29,14 @@ def resolve_sector(value: str | None, title: str, context: str = "--sector") -> 
 
     Given nothing, the title is looked up among the sector groups.
     """
+    from wblqa_cli.cycle import load_sector_groups
     from wblqa_cli.sectors import find_group, match_title
 
-    groups = _groups()
+    groups = load_sector_groups()
     if value is None or not value.strip():
-        found = match_title(title, groups)  # type: ignore[arg-type]
+        found = match_title(title, groups)
         return found.group.code if found.group is not None else None
-    group = find_group(value.strip(), groups)  # type: ignore[arg-type]
+    group = find_group(value.strip(), groups)
     if group is not None:
         return group.code
     key = _key(value)
@@ -60,12 +48,12 @@ def resolve_sector(value: str | None, title: str, context: str = "--sector") -> 
             return k
     import difflib
 
-    choices = sorted(names) + [g.code for g in groups]  # type: ignore[attr-defined]
+    choices = sorted(names) + [g.code for g in groups]
     close = difflib.get_close_matches(key, choices, n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise InputError(
         f"{value!r} ({context}) is not a sector group or sector name.{hint}",
-        hint=f"Use a group code ({', '.join(g.code for g in groups)}) "  # type: ignore[attr-defined]
+        hint=f"Use a group code ({', '.join(g.code for g in groups)}) "
         f"or a sector name ({', '.join(sorted(names))}).",
     )
 
