@@ -235,3 +235,17 @@ def test_a_newer_store_is_refused_by_every_command(invoke, centre: str, db_path:
     result = invoke("centre", "list")
     assert result.exit_code == 2
     assert "newer wblqa" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("db", "message"),
+    [
+        ("nosuchengine://host/db", "Cannot use the store URL nosuchengine://host/db"),
+        ("/dev/null/wblqa.db", "Cannot create the store at /dev/null/wblqa.db"),
+    ],
+)
+def test_a_store_that_cannot_be_opened_is_a_clear_error(invoke, db: str, message: str) -> None:
+    result = invoke("--db", db, "centre", "list")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: {message}")
+    assert "Traceback" not in result.output
