@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from wblqa_cli import __version__
+from wblqa_cli.cli_common import State, database_error, report_error
 from wblqa_cli.commands import (
     aqd,
     audit,
@@ -22,7 +23,6 @@ from wblqa_cli.commands import (
 )
 from wblqa_cli.commands import calendar as calendar_cmd
 from wblqa_cli.commands import consortium as consortium_commands
-from wblqa_cli.commands._common import State, database_error, report_error
 from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wblqa_cli.commands._common import JSON_OPTION, QUIET_OPTION, store
+from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, store
 from wblqa_cli.errors import EXIT_INTERRUPTED, InputError, NotFound
 from wblqa_cli.output import console, fmt_date, note, print_json, say, table
 
@@ -435,7 +435,7 @@ def status(
     """Show progress per programme, what is missing, flagged answers and the deadline."""
     from wblqa_cli.aqd import statuses, to_json_value
     from wblqa_cli.aqd_bank import load_bank
-    from wblqa_cli.commands._common import as_of
+    from wblqa_cli.cli_common import as_of
     from wblqa_cli.deadlines import deadline_for
     from wblqa_cli.store.aqd import user_deadlines
     from wblqa_cli.store.centres import get_centre
@@ -682,7 +682,7 @@ def deadline(
     json: bool = JSON_OPTION,
 ) -> None:
     """Show the AQD deadline for a year, or set one the data does not state."""
-    from wblqa_cli.commands._common import as_of
+    from wblqa_cli.cli_common import as_of
     from wblqa_cli.dates import parse_date
     from wblqa_cli.deadlines import deadline_for, rules
     from wblqa_cli.store.aqd import set_deadline, user_deadlines

@@ -34,7 +34,7 @@ def calendar(
         build_calendar,
         obligations_for,
     )
-    from wblqa_cli.commands._common import store
+    from wblqa_cli.cli_common import store
     from wblqa_cli.retention import load_rules
     from wblqa_cli.store.consortium import list_arrangements
     from wblqa_cli.store.retention import disposal_dates

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from wblqa_cli.commands._common import JSON_OPTION, store
+from wblqa_cli.cli_common import JSON_OPTION, store
 from wblqa_cli.output import fmt_date, print_json, say, table
 
 app = typer.Typer(no_args_is_help=True, help="Register and list your centres.")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wblqa_cli.commands._common import JSON_OPTION, as_of, require_tty, store
+from wblqa_cli.cli_common import JSON_OPTION, as_of, require_tty, store
 from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
 from wblqa_cli.output import console, fmt_date, print_json, say, table
 

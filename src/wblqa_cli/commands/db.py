@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from wblqa_cli.commands._common import JSON_OPTION, state
+from wblqa_cli.cli_common import JSON_OPTION, state
 from wblqa_cli.output import print_json, say
 
 app = typer.Typer(

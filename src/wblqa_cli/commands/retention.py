@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wblqa_cli.commands._common import JSON_OPTION, QUIET_OPTION, as_of, date_option, store
+from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, as_of, date_option, store
 from wblqa_cli.errors import InputError
 from wblqa_cli.output import console, fmt_date, print_json, say, show_progress, table
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from wblqa_cli.commands._common import JSON_OPTION
+from wblqa_cli.cli_common import JSON_OPTION
 from wblqa_cli.output import console, print_json, say, table
 
 app = typer.Typer(

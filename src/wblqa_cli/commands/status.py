@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wblqa_cli.commands._common import JSON_OPTION, as_of, store
+from wblqa_cli.cli_common import JSON_OPTION, as_of, store
 from wblqa_cli.output import console, fmt_date, print_json, say, table
 
 if TYPE_CHECKING:
