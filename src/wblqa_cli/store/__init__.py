@@ -6,6 +6,7 @@ after a backup, and refuses a newer one. Each concern has its own module of
 queries (``centres``, ``audit``, ...), all taking a :class:`Store`.
 """
 
-from wblqa_cli.store.engine import Store, open_store
+from wblqa_cli.store.engine import Store
+from wblqa_cli.store.opening import open_store
 
 __all__ = ["Store", "open_store"]

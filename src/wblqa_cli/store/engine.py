@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from wblqa_cli.errors import StoreError
-from wblqa_cli.location import StoreLocation, resolve
+from wblqa_cli.location import StoreLocation
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -62,7 +61,7 @@ class Store:
         self.engine.dispose()
 
 
-def _prepare_file(path: Path) -> None:
+def prepare_file(path: Path) -> None:
     """Create the directory (0700) and the file (0600) before SQLite does."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -75,7 +74,7 @@ def _prepare_file(path: Path) -> None:
         raise StoreError(f"The store path {path} is a directory; give a file name.")
 
 
-def _sqlite_engine(location: StoreLocation) -> Engine:
+def sqlite_engine(location: StoreLocation) -> Engine:
     if location.path is None:  # in-memory, for tests
         engine = create_engine(
             "sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool
@@ -110,7 +109,7 @@ def _sqlite_engine(location: StoreLocation) -> Engine:
 PG_LOCK = 0x77626C7161
 
 
-def _server_engine(location: StoreLocation) -> Engine:
+def server_engine(location: StoreLocation) -> Engine:
     """A server store (PostgreSQL): every session in UTC, like the times the store keeps.
 
     No BEGIN IMMEDIATE here: each transaction starts by taking :data:`PG_LOCK`
@@ -132,40 +131,6 @@ def _server_engine(location: StoreLocation) -> Engine:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
 
     return engine
-
-
-def open_store(option: str | None = None, *, migrate: bool = True) -> Store:
-    """Open (creating if need be) and migrate the store named by ``--db``/env/default."""
-    from wblqa_cli.store import migrations
-
-    location = resolve(option)
-    if location.url.startswith("sqlite"):
-        if location.path is not None:
-            _prepare_file(location.path)
-        engine = _sqlite_engine(location)
-    else:
-        try:
-            engine = _server_engine(location)
-        except Exception as exc:  # unknown dialect, missing driver, malformed URL
-            hint = (
-                "For PostgreSQL use postgresql+psycopg://… and pip install 'wblqa[postgres]'."
-                if isinstance(exc, ImportError) and "psycopg" in str(exc)
-                else None
-            )
-            raise StoreError(
-                f"Cannot use the store URL {location.display}: {exc}.", hint=hint
-            ) from None
-    store = Store(engine, location)
-    try:
-        if migrate:
-            migrations.migrate(store)
-    except OperationalError as exc:
-        store.close()
-        raise StoreError(f"Cannot open the store {location.display}: {exc.orig}.") from None
-    except DBAPIError as exc:
-        store.close()
-        raise StoreError(f"Cannot open the store {location.display}: {exc.orig}.") from None
-    return store
 
 
 def backup_sqlite(source: Path, target: Path) -> Path:

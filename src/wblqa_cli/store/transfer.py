@@ -23,7 +23,8 @@ from sqlmodel import SQLModel
 from wblqa_cli.errors import InputError, StoreError
 from wblqa_cli.store import audit, bulk, migrations
 from wblqa_cli.store import models as m
-from wblqa_cli.store.engine import Store, as_utc, open_store
+from wblqa_cli.store.engine import Store, as_utc
+from wblqa_cli.store.opening import open_store
 
 CHUNK = 5_000
 
