@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from wblqa_cli import prompting
 from wblqa_cli.aqd import Given
 from wblqa_cli.aqd_bank import load_bank
-from wblqa_cli.registry import Centre
+from wblqa_cli.registry.model import Centre
 from wblqa_cli.store import Store, audit, open_store
 from wblqa_cli.store import models as m
 from wblqa_cli.store.aqd import (

@@ -56,7 +56,7 @@ def test_a_user_set_aqd_deadline_reaches_the_plan_and_calendar(invoke) -> None:
 def test_arrangement_reminders_come_from_the_data(invoke) -> None:
     from datetime import timedelta
 
-    from wblqa_cli.cycle import load_rules
+    from wblqa_cli.cycle.rules import load_rules
 
     assert invoke("consortium", "import", str(FORMAL)).exit_code == 0
     result = invoke("calendar", "--year", "2025-26", "-o", "-")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 WRITER = """
 import sys
-from wblqa_cli.registry import Programme
+from wblqa_cli.registry.model import Programme
 from wblqa_cli.store import open_store
 from wblqa_cli.store.centres import save_programmes
 prefix, count = sys.argv[1], int(sys.argv[2])

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from wblqa_cli.calendar_ics import (
+from wblqa_cli.cycle.calendar import (
     PRODID,
     ArrangementDate,
     DisposalDate,
@@ -21,9 +21,10 @@ from wblqa_cli.calendar_ics import (
     obligations_for,
     uid_for,
 )
-from wblqa_cli.cycle import load_rules, plan
+from wblqa_cli.cycle.plan import plan
+from wblqa_cli.cycle.rules import load_rules
 from wblqa_cli.dates import AcademicYear
-from wblqa_cli.registry import Programme
+from wblqa_cli.registry.model import Programme
 
 Y2024 = AcademicYear(2024)
 TODAY = date(2024, 10, 1)

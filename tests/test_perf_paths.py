@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from wblqa_cli.aqd import EXPORT_COLUMNS, export_records, export_values
 from wblqa_cli.aqd_bank import load_bank
-from wblqa_cli.registry import Centre, Programme
+from wblqa_cli.registry.model import Centre, Programme
 from wblqa_cli.store import Store, open_store
 from wblqa_cli.store import models as m
 from wblqa_cli.store.bulk import BulkInsert

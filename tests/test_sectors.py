@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wblqa_cli.sectors import (
+from wblqa_cli.cycle.sectors import (
     SectorGroup,
     TitleMatch,
     find_group,

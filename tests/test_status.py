@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from wblqa_cli.cycle import plan
+from wblqa_cli.cycle.plan import plan
 from wblqa_cli.dates import AcademicYear
 from wblqa_cli.deadlines import deadline_for
-from wblqa_cli.registry import Programme
-from wblqa_cli.status import (
+from wblqa_cli.registry.model import Programme
+from wblqa_cli.status.actions import (
     AqdProgress,
     ArrangementHealth,
     RetentionSummary,

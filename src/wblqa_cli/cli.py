@@ -9,21 +9,15 @@ import typer
 from typer.core import TyperGroup
 
 from wblqa_cli import __version__
+from wblqa_cli.admin import audit_cli, db_cli
 from wblqa_cli.cli_common import State, database_error, report_error
-from wblqa_cli.commands import (
-    aqd,
-    audit,
-    centre,
-    cycle,
-    db,
-    programme,
-    retention,
-    sector,
-    status,
-)
-from wblqa_cli.commands import calendar as calendar_cmd
+from wblqa_cli.commands import aqd, retention
 from wblqa_cli.commands import consortium as consortium_commands
+from wblqa_cli.cycle import calendar_cli, sector_cli
+from wblqa_cli.cycle import cli as cycle_cli
 from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
+from wblqa_cli.registry import centre_cli, programme_cli
+from wblqa_cli.status import cli as status_cli
 
 
 class WblqaGroup(TyperGroup):
@@ -86,14 +80,14 @@ def root(
 app.add_typer(aqd.app, name="aqd")
 app.add_typer(consortium_commands.app, name="consortium")
 app.add_typer(retention.app, name="retention")
-app.add_typer(cycle.app, name="cycle")
-app.add_typer(sector.app, name="sector")
-app.command("calendar")(calendar_cmd.calendar)
-app.add_typer(centre.app, name="centre")
-app.add_typer(programme.app, name="programme")
-app.add_typer(db.app, name="db")
-app.command("audit")(audit.audit)
-app.command("status")(status.status)
+app.add_typer(cycle_cli.app, name="cycle")
+app.add_typer(sector_cli.app, name="sector")
+app.command("calendar")(calendar_cli.calendar)
+app.add_typer(centre_cli.app, name="centre")
+app.add_typer(programme_cli.app, name="programme")
+app.add_typer(db_cli.app, name="db")
+app.command("audit")(audit_cli.audit)
+app.command("status")(status_cli.status)
 
 
 def main() -> None:

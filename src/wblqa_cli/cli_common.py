@@ -12,6 +12,7 @@ import typer
 from wblqa_cli.errors import InputError, WblqaError
 
 if TYPE_CHECKING:
+    from wblqa_cli.dates import AcademicYear
     from wblqa_cli.store import Store
 
 
@@ -98,6 +99,14 @@ def as_of(value: str | None, option: str = "--as-of") -> date:
     return parse_date(value, option) if value is not None else today()
 
 
+def year_and_day(year: str | None, as_of_text: str | None) -> tuple[AcademicYear, date]:
+    """``--year`` and ``--as-of`` as a view reads them: the year defaults to the one of the day."""
+    from wblqa_cli.dates import academic_year_option
+
+    today = as_of(as_of_text)
+    return academic_year_option(year, today), today
+
+
 def date_option(value: str | None, option: str) -> date | None:
     from wblqa_cli.dates import parse_date
 
@@ -117,3 +126,7 @@ JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on std
 QUIET_OPTION = typer.Option(
     False, "--quiet", "-q", help="No progress bar (one is shown only on a terminal anyway)."
 )
+YEAR_OPTION = typer.Option(
+    None, "--year", help="Academic year, e.g. 2025-26 (default: the one containing --as-of)."
+)
+AS_OF_OPTION = typer.Option(None, "--as-of", help="Reason as of this date (default: today).")

@@ -452,7 +452,7 @@ def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement
 
 
 def _organisation(o: Table, known_policies: Sequence[str]) -> Organisation:
-    from wblqa_cli.registry import check_centre_number
+    from wblqa_cli.registry.model import check_centre_number
 
     number = o.text("centre_number", required=False)
     if number is not None:
@@ -490,7 +490,7 @@ def _organisation(o: Table, known_policies: Sequence[str]) -> Organisation:
 
 
 def _qualification(q: Table) -> Qualification:
-    from wblqa_cli.registry import check_programme_code
+    from wblqa_cli.registry.model import check_programme_code
 
     code = q.text("code")
     try:

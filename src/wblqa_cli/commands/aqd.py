@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from wblqa_cli.aqd import Answer, Key
     from wblqa_cli.aqd_bank import Bank
     from wblqa_cli.dates import AcademicYear
-    from wblqa_cli.registry import Programme
+    from wblqa_cli.registry.model import Programme
     from wblqa_cli.store import Store
     from wblqa_cli.store.aqd import Declaration
 
@@ -51,7 +51,7 @@ def _year(value: str | None) -> AcademicYear:
 
 
 def _centre(s: Store, number: str | None) -> str:
-    from wblqa_cli.registry import check_centre_number
+    from wblqa_cli.registry.model import check_centre_number
     from wblqa_cli.store.centres import default_centre
 
     found = default_centre(s, None if number is None else check_centre_number(number, "--centre"))
@@ -84,7 +84,7 @@ def _centre_programmes(s: Store, centre: str, only: list[str]) -> list[Programme
 def _prompt_centre(s: Store) -> str:
     """Register the centre on the fly (interactive only)."""
     from wblqa_cli import prompting
-    from wblqa_cli.registry import Centre, check_centre_number, check_text
+    from wblqa_cli.registry.model import Centre, check_centre_number, check_text
     from wblqa_cli.store.centres import add_centre
 
     def valid_number(text: str) -> bool | str:
@@ -120,8 +120,8 @@ def _prompt_centre(s: Store) -> str:
 def _prompt_programmes(s: Store, centre: str) -> None:
     """Offer to register programmes on the fly (interactive only)."""
     from wblqa_cli import prompting
-    from wblqa_cli.programmes import build_programme
-    from wblqa_cli.registry import check_programme_code
+    from wblqa_cli.registry.model import check_programme_code
+    from wblqa_cli.registry.programmes import build_programme
     from wblqa_cli.store.centres import add_programme, programme_codes
 
     message, default = f"Centre {centre} has no programmes yet. Add one now?", True
@@ -573,7 +573,7 @@ def reopen(
     centre: str | None = CENTRE_OPTION,
 ) -> None:
     """Unlock a submitted declaration so its answers can change."""
-    from wblqa_cli.registry import check_text
+    from wblqa_cli.registry.model import check_text
     from wblqa_cli.store.aqd import get_declaration
     from wblqa_cli.store.aqd import reopen as reopen_declaration
 

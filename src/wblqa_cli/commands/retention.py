@@ -460,7 +460,7 @@ def hold(
     ),
 ) -> None:
     """Put a record on hold: it may not be disposed of, whatever its dates, until released."""
-    from wblqa_cli.registry import check_text
+    from wblqa_cli.registry.model import check_text
     from wblqa_cli.store.retention import hold as put_on_hold
 
     record = put_on_hold(store(ctx), ref, check_text(reason, "--reason"))
@@ -474,7 +474,7 @@ def release(
     reason: str = typer.Option(..., "--reason", help="Why: e.g. the appeal was closed."),
 ) -> None:
     """Release a hold; the record's dates decide again."""
-    from wblqa_cli.registry import check_text
+    from wblqa_cli.registry.model import check_text
     from wblqa_cli.store.retention import release as release_hold
 
     record = release_hold(store(ctx), ref, check_text(reason, "--reason"))

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, SQLModel, col, select
 
 from wblqa_cli.errors import InputError, NotFound
-from wblqa_cli.registry import Centre, Programme
+from wblqa_cli.registry.model import Centre, Programme
 from wblqa_cli.store import models as m
 from wblqa_cli.store.engine import Store
 

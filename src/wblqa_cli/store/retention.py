@@ -24,7 +24,7 @@ from wblqa_cli.retention import (
     disposal_refusal,
 )
 from wblqa_cli.retention_files import NewRecord
-from wblqa_cli.status import RetentionSummary
+from wblqa_cli.status.actions import RetentionSummary
 from wblqa_cli.store import audit
 from wblqa_cli.store import models as m
 from wblqa_cli.store.bulk import BulkInsert
@@ -449,7 +449,7 @@ def dispose(
 def summary(store: Store, today: date) -> RetentionSummary:
     """Counts of stored (not disposed) records by status on ``today``, and the next date.
 
-    Returns a :class:`wblqa_cli.status.RetentionSummary`: how many may be
+    Returns a :class:`wblqa_cli.status.actions.RetentionSummary`: how many may be
     disposed of, are on hold, lack a trigger date or are still kept, and the
     next day on which more become disposable (with how many).
     """

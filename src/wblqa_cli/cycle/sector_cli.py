@@ -26,7 +26,7 @@ def lookup(
     """Say whether a qualification is in LSV scope and the least verification to expect."""
     from rich.markup import escape
 
-    from wblqa_cli.cycle import lookup as look_up
+    from wblqa_cli.cycle.lookup import lookup as look_up
     from wblqa_cli.errors import InputError
 
     if not query.strip():
@@ -73,7 +73,7 @@ def lookup(
 @app.command("list")
 def list_(json: bool = JSON_OPTION) -> None:
     """List the sector groups taken out of LSV, and the named sectors programmes can carry."""
-    from wblqa_cli.cycle import load_rules, load_sector_groups
+    from wblqa_cli.cycle.rules import load_rules, load_sector_groups
 
     rules = load_rules()
     groups = load_sector_groups()

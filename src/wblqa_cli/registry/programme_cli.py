@@ -33,7 +33,7 @@ def add(
 ) -> None:
     """Register a programme."""
     from wblqa_cli.dates import parse_date, parse_optional_date
-    from wblqa_cli.programmes import build_programme
+    from wblqa_cli.registry.programmes import build_programme
     from wblqa_cli.store.centres import add_programme, default_centre
 
     s = store(ctx)
@@ -58,7 +58,7 @@ def list_(
     json: bool = JSON_OPTION,
 ) -> None:
     """List registered programmes."""
-    from wblqa_cli.registry import check_centre_number
+    from wblqa_cli.registry.model import check_centre_number
     from wblqa_cli.store.centres import get_centre, list_programmes
 
     s = store(ctx)
@@ -97,7 +97,7 @@ def import_(
 ) -> None:
     """Add or update programmes from a CSV file: all rows or none."""
     from wblqa_cli.output import progress, show_progress
-    from wblqa_cli.programmes import read_programme_csv
+    from wblqa_cli.registry.programmes import read_programme_csv
     from wblqa_cli.store.centres import default_centre, list_centres, save_programmes
 
     s = store(ctx)

@@ -27,7 +27,8 @@ from wblqa_cli.dates import AcademicYear
 
 if TYPE_CHECKING:
     from wblqa_cli.consortium import Arrangement
-    from wblqa_cli.cycle import CycleRules, Plan
+    from wblqa_cli.cycle.plan import Plan
+    from wblqa_cli.cycle.rules import CycleRules
 
 PRODID = "-//wblqa//Quality assurance obligations//EN"
 UID_DOMAIN = "wblqa"
@@ -249,7 +250,7 @@ def obligations_for(
     arrangement dates, retention disposal dates and any ready-made obligations.
     Only obligations starting within the academic year are kept.
     """
-    from wblqa_cli.cycle import load_rules
+    from wblqa_cli.cycle.rules import load_rules
 
     rules = rules or load_rules()
     everything = _plan_obligations(plan, rules)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from wblqa_cli.commands.cycle import AS_OF_OPTION, YEAR_OPTION, load_plan
+from wblqa_cli.cli_common import AS_OF_OPTION, YEAR_OPTION, store, year_and_day
 from wblqa_cli.output import note
 
 
@@ -28,27 +28,12 @@ def calendar(
     retention records may be disposed of. Importing a newer
     file again updates the events instead of duplicating them.
     """
-    from wblqa_cli.calendar_ics import (
-        DisposalDate,
-        arrangement_dates,
-        build_calendar,
-        obligations_for,
-    )
-    from wblqa_cli.cli_common import store
-    from wblqa_cli.retention import load_rules
-    from wblqa_cli.store.consortium import list_arrangements
-    from wblqa_cli.store.retention import disposal_dates
+    from wblqa_cli.cycle.calendar import build_calendar
+    from wblqa_cli.gather import calendar_obligations
 
-    plan = load_plan(ctx, year, as_of_text)
-    s = store(ctx)
-    arrangements = arrangement_dates(list_arrangements(s))
-    rules = load_rules()
-    disposals = [
-        DisposalDate(day, rules[kind].label.lower(), rules[kind].source, count)
-        for day, kind, count in disposal_dates(s, plan.academic_year.start, plan.academic_year.end)
-    ]
-    obligations = obligations_for(plan, arrangements=arrangements, disposals=disposals)
-    data = build_calendar(obligations, name=f"wblqa {plan.academic_year}")
+    academic_year, today = year_and_day(year, as_of_text)
+    obligations = calendar_obligations(store(ctx), academic_year, today)
+    data = build_calendar(obligations, name=f"wblqa {academic_year}")
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -57,4 +42,4 @@ def calendar(
 
     path = Path(output)
     write_private(path, data)
-    note(f"Wrote {len(obligations)} events for {plan.academic_year} to {path}.")
+    note(f"Wrote {len(obligations)} events for {academic_year} to {path}.")

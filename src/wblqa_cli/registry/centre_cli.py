@@ -17,7 +17,7 @@ def add(
     name: str = typer.Option(..., "--name", help="The centre's name."),
 ) -> None:
     """Register a centre."""
-    from wblqa_cli.registry import Centre, check_centre_number, check_text
+    from wblqa_cli.registry.model import Centre, check_centre_number, check_text
     from wblqa_cli.store.centres import add_centre
 
     centre = Centre(check_centre_number(number, "NUMBER"), check_text(name, "--name"))
@@ -59,7 +59,7 @@ def show(
     json: bool = JSON_OPTION,
 ) -> None:
     """Show a centre and its programmes."""
-    from wblqa_cli.registry import check_centre_number
+    from wblqa_cli.registry.model import check_centre_number
     from wblqa_cli.store.centres import get_centre, list_programmes
 
     s = store(ctx)

@@ -7,7 +7,12 @@ from collections.abc import Callable
 from datetime import date
 
 from wblqa_cli.errors import InputError, where
-from wblqa_cli.registry import Programme, check_centre_number, check_programme_code, check_text
+from wblqa_cli.registry.model import (
+    Programme,
+    check_centre_number,
+    check_programme_code,
+    check_text,
+)
 
 CSV_REQUIRED = ("code", "title")
 CSV_OPTIONAL = ("centre", "sector", "dcs_expiry", "expected_certification")
@@ -15,7 +20,7 @@ CSV_OPTIONAL = ("centre", "sector", "dcs_expiry", "expected_certification")
 
 def named_sectors() -> dict[str, str]:
     """Sector names the verification rules key on (``construction``) → display name."""
-    from wblqa_cli.cycle import load_rules
+    from wblqa_cli.cycle.rules import load_rules
 
     return {key: sector.name for key, sector in load_rules().sectors.items()}
 
@@ -29,8 +34,8 @@ def resolve_sector(value: str | None, title: str, context: str = "--sector") -> 
 
     Given nothing, the title is looked up among the sector groups.
     """
-    from wblqa_cli.cycle import load_sector_groups
-    from wblqa_cli.sectors import find_group, match_title
+    from wblqa_cli.cycle.rules import load_sector_groups
+    from wblqa_cli.cycle.sectors import find_group, match_title
 
     groups = load_sector_groups()
     if value is None or not value.strip():

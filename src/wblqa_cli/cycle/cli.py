@@ -8,36 +8,16 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wblqa_cli.cli_common import JSON_OPTION, as_of, store
+from wblqa_cli.cli_common import AS_OF_OPTION, JSON_OPTION, YEAR_OPTION, store, year_and_day
 from wblqa_cli.output import console, fmt_date, print_json, say, table
 
 if TYPE_CHECKING:
-    from wblqa_cli.cycle import KeyDate, Plan
+    from wblqa_cli.cycle.key_dates import KeyDate
 
 app = typer.Typer(
     no_args_is_help=True,
     help="The verification cycle: LSV scope, minimum standards verification, key dates.",
 )
-
-YEAR_OPTION = typer.Option(
-    None, "--year", help="Academic year, e.g. 2025-26 (default: the one containing --as-of)."
-)
-AS_OF_OPTION = typer.Option(None, "--as-of", help="Reason as of this date (default: today).")
-
-
-def load_plan(ctx: typer.Context, year: str | None, as_of_text: str | None) -> Plan:
-    """The plan of the stored programmes (shared with ``wblqa calendar``)."""
-    from wblqa_cli.cycle import plan
-    from wblqa_cli.dates import academic_year_option
-    from wblqa_cli.deadlines import deadline_for
-    from wblqa_cli.store.aqd import user_deadlines
-    from wblqa_cli.store.centres import list_programmes
-
-    today = as_of(as_of_text)
-    academic_year = academic_year_option(year, today)
-    s = store(ctx)
-    aqd = deadline_for(academic_year, user_deadlines(s))
-    return plan(list_programmes(s), academic_year, today, aqd=aqd)
 
 
 def _when(k: KeyDate, today: date) -> str:
@@ -70,7 +50,9 @@ def plan_(
     """For each programme: LSV scope, least verification, DCS expiry; then the key dates."""
     from rich.markup import escape
 
-    p = load_plan(ctx, year, as_of_text)
+    from wblqa_cli.gather import verification_plan
+
+    p = verification_plan(store(ctx), *year_and_day(year, as_of_text))
     if json:
         print_json(p.as_json())
         return

@@ -1,0 +1,1 @@
+"""Centres and programmes: who delivers what, the facts every other concern reads."""
