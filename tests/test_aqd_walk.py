@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from _aqd_helpers import complete_document
-from wblqa_cli.aqd import (
+from wblqa_cli.aqd.bank import Bank, load_bank, parse_bank
+from wblqa_cli.aqd.walk import (
     Answer,
     Key,
     applicable,
@@ -27,7 +28,6 @@ from wblqa_cli.aqd import (
     template_toml,
     walk,
 )
-from wblqa_cli.aqd_bank import Bank, load_bank, parse_bank
 from wblqa_cli.errors import DataError, InputError
 from wblqa_cli.rules import Table
 

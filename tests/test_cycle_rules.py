@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from wblqa_cli.aqd.deadlines import deadline_for
 from wblqa_cli.cycle import (
     CycleRules,
     Plan,
@@ -25,7 +26,6 @@ from wblqa_cli.cycle import (
     rules_from,
 )
 from wblqa_cli.dates import AcademicYear
-from wblqa_cli.deadlines import deadline_for
 from wblqa_cli.errors import DataError
 from wblqa_cli.registry import Programme
 from wblqa_cli.rules import Table, load

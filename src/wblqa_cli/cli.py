@@ -9,9 +9,9 @@ import typer
 from typer.core import TyperGroup
 
 from wblqa_cli import __version__
+from wblqa_cli.aqd import cli as aqd
 from wblqa_cli.cli_common import State, database_error, report_error
 from wblqa_cli.commands import (
-    aqd,
     audit,
     centre,
     cycle,

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from wblqa_cli.aqd.deadlines import Deadline
 from wblqa_cli.dates import AcademicYear, long_date
-from wblqa_cli.deadlines import Deadline
 from wblqa_cli.errors import DataError
 from wblqa_cli.registry import Programme
 from wblqa_cli.rules import Table, load, month_day, table
@@ -313,7 +313,7 @@ def key_dates(
     year: AcademicYear, aqd: Deadline, *, rules: CycleRules, include_lsv: bool = True
 ) -> tuple[KeyDate, ...]:
     """The year's key dates: the AQD window and deadline, then the data's dates, by date."""
-    from wblqa_cli.deadlines import rules as aqd_rules
+    from wblqa_cli.aqd.deadlines import rules as aqd_rules
 
     window, _ = aqd_rules()
     out = [
@@ -482,7 +482,7 @@ def plan(
     ``aqd`` is the year's AQD deadline (default: from the data, see deadlines.py;
     pass one a user set).
     """
-    from wblqa_cli.deadlines import deadline_for
+    from wblqa_cli.aqd.deadlines import deadline_for
 
     rules = rules or load_rules()
     groups = load_sector_groups() if groups is None else groups

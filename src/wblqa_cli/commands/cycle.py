@@ -27,9 +27,9 @@ AS_OF_OPTION = typer.Option(None, "--as-of", help="Reason as of this date (defau
 
 def load_plan(ctx: typer.Context, year: str | None, as_of_text: str | None) -> Plan:
     """The plan of the stored programmes (shared with ``wblqa calendar``)."""
+    from wblqa_cli.aqd.deadlines import deadline_for
     from wblqa_cli.cycle import plan
     from wblqa_cli.dates import academic_year_option
-    from wblqa_cli.deadlines import deadline_for
     from wblqa_cli.store.aqd import user_deadlines
     from wblqa_cli.store.centres import list_programmes
 

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from wblqa_cli.aqd_bank import Bank, Question, Value
+from wblqa_cli.aqd.bank import Bank, Question, Value
 from wblqa_cli.errors import InputError
 
 Key = tuple[str | None, str]
