@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from _aqd_helpers import CODES, complete_document, register, write_json
 from wblqa_cli.aqd import cli as aqd_commands
 from wblqa_cli.aqd import prompting
+from wblqa_cli.aqd.answers import Answer, Given, Key, coerce
 from wblqa_cli.aqd.bank import load_bank
 from wblqa_cli.aqd.interview import HELP, SKIP, Interview, prompt_spec
-from wblqa_cli.aqd.walk import Answer, Given, Key, coerce
 
 BANK = load_bank()
 

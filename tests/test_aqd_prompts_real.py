@@ -15,9 +15,9 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from wblqa_cli.aqd import prompting
+from wblqa_cli.aqd.answers import coerce
 from wblqa_cli.aqd.bank import load_bank
 from wblqa_cli.aqd.interview import HELP, SKIP, comment_spec, prompt_spec
-from wblqa_cli.aqd.walk import coerce
 
 BANK = load_bank()
 DEFAULTS = {"yes-no": False, "choice": None, "date": "2025-10-14", "text": "Saved note"}

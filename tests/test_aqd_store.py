@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from wblqa_cli.aqd import prompting
+from wblqa_cli.aqd.answers import Given
 from wblqa_cli.aqd.bank import load_bank
-from wblqa_cli.aqd.walk import Given
 from wblqa_cli.registry import Centre
 from wblqa_cli.store import Store, audit, open_store
 from wblqa_cli.store import models as m

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from wblqa_cli.aqd.bank import load_bank
-from wblqa_cli.aqd.walk import EXPORT_COLUMNS, export_records, export_values
+from wblqa_cli.aqd.export import EXPORT_COLUMNS, export_records, export_values
 from wblqa_cli.registry import Centre, Programme
 from wblqa_cli.store import Store, open_store
 from wblqa_cli.store import models as m

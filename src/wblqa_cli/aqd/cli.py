@@ -13,8 +13,8 @@ from wblqa_cli.errors import EXIT_INTERRUPTED, InputError, NotFound
 from wblqa_cli.output import console, fmt_date, note, print_json, say, table
 
 if TYPE_CHECKING:
+    from wblqa_cli.aqd.answers import Answer, Key
     from wblqa_cli.aqd.bank import Bank
-    from wblqa_cli.aqd.walk import Answer, Key
     from wblqa_cli.dates import AcademicYear
     from wblqa_cli.registry import Programme
     from wblqa_cli.store import Store
@@ -236,8 +236,8 @@ def _label(bank: Bank, key: Key) -> str:
 @app.command("questions")
 def questions(json: bool = JSON_OPTION) -> None:
     """List the question bank: ids, sections, types, choices and sources."""
+    from wblqa_cli.aqd.answers import display
     from wblqa_cli.aqd.bank import load_bank
-    from wblqa_cli.aqd.walk import display
 
     bank = load_bank()
     if json:
@@ -270,9 +270,9 @@ def template(
     """Write an answers file to fill in for `aqd start --answers` (never overwrites)."""
     import json as json_
 
+    from wblqa_cli.aqd.answers_file import template as template_doc
+    from wblqa_cli.aqd.answers_file import template_toml
     from wblqa_cli.aqd.bank import load_bank
-    from wblqa_cli.aqd.walk import template as template_doc
-    from wblqa_cli.aqd.walk import template_toml
     from wblqa_cli.files import write_private
     from wblqa_cli.store.centres import default_centre, list_programmes
 
@@ -348,7 +348,7 @@ def start(
 def _start_from_file(
     s: Store, bank: Bank, year: AcademicYear, centre: str | None, only: list[str], path: Path
 ) -> None:
-    from wblqa_cli.aqd.walk import read_answers
+    from wblqa_cli.aqd.answers_file import read_answers
     from wblqa_cli.store.aqd import open_declaration, save_answers
 
     document = _read_document(path)
@@ -367,8 +367,9 @@ def _start_from_file(
 def _start_interactive(
     s: Store, bank: Bank, year: AcademicYear, centre: str | None, only: list[str], review: bool
 ) -> None:
+    from wblqa_cli.aqd.answers import Given
     from wblqa_cli.aqd.interview import Interview
-    from wblqa_cli.aqd.walk import Given, missing
+    from wblqa_cli.aqd.progress import missing
     from wblqa_cli.errors import ActionNeeded
     from wblqa_cli.store.aqd import open_declaration, previous_answers, save_answers
     from wblqa_cli.store.centres import default_centre, get_centre, list_programmes
@@ -433,9 +434,10 @@ def status(
     json: bool = JSON_OPTION,
 ) -> None:
     """Show progress per programme, what is missing, flagged answers and the deadline."""
+    from wblqa_cli.aqd.answers import to_json_value
     from wblqa_cli.aqd.bank import load_bank
     from wblqa_cli.aqd.deadlines import deadline_for
-    from wblqa_cli.aqd.walk import statuses, to_json_value
+    from wblqa_cli.aqd.progress import statuses
     from wblqa_cli.cli_common import as_of
     from wblqa_cli.store.aqd import user_deadlines
     from wblqa_cli.store.centres import get_centre
@@ -529,7 +531,7 @@ def submit(
 ) -> None:
     """Lock the declaration; refused (exit 1, listing what is missing) while incomplete."""
     from wblqa_cli.aqd.bank import load_bank
-    from wblqa_cli.aqd.walk import flags, missing
+    from wblqa_cli.aqd.progress import flags, missing
     from wblqa_cli.errors import ActionNeeded
     from wblqa_cli.store.aqd import get_declaration
     from wblqa_cli.store.aqd import submit as submit_declaration
@@ -602,7 +604,7 @@ def export(
 ) -> None:
     """Export every answer, one row each, as CSV or JSON."""
     from wblqa_cli.aqd.bank import load_bank
-    from wblqa_cli.aqd.walk import EXPORT_COLUMNS, export_records, export_values
+    from wblqa_cli.aqd.export import EXPORT_COLUMNS, export_records, export_values
     from wblqa_cli.store.aqd_export import export_rows, export_target
 
     if format_ not in ("csv", "json"):

@@ -12,17 +12,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wblqa_cli.aqd import prompting
+from wblqa_cli.aqd.answers import Answer, Given, Key, coerce, display
 from wblqa_cli.aqd.bank import Bank, Question, Value
-from wblqa_cli.aqd.walk import (
-    Answer,
-    Given,
-    Key,
-    Slot,
-    coerce,
-    display,
-    next_unanswered,
-    walk,
-)
+from wblqa_cli.aqd.walk import Slot, next_unanswered, walk
 from wblqa_cli.errors import InputError
 
 HELP = "?help"

@@ -27,7 +27,7 @@ LABELS = {
 def _aqd_progress(s: Store, year: AcademicYear) -> list[AqdProgress]:
     from wblqa_cli.aqd.bank import load_bank
     from wblqa_cli.aqd.deadlines import deadline_for
-    from wblqa_cli.aqd.walk import statuses
+    from wblqa_cli.aqd.progress import statuses
     from wblqa_cli.status import AqdProgress
     from wblqa_cli.store.aqd import find_declaration, load_answers, user_deadlines
     from wblqa_cli.store.centres import list_centres, list_programmes
