@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _aqd_helpers import CODES, complete_document, register, write_json
-from wblqa_cli.aqd import cli as aqd_commands
+from wblqa_cli.aqd import cli_start as aqd_commands
 from wblqa_cli.aqd import prompting
 from wblqa_cli.aqd.answers import Answer, Given, Key, coerce
 from wblqa_cli.aqd.bank import load_bank

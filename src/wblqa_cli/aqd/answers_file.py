@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from wblqa_cli.aqd.answers import Answer, Given, Key, coerce, display, is_blank, shown
@@ -175,3 +176,48 @@ def template_toml(bank: Bank, programmes: Sequence[tuple[str, str]], version: st
         out += ["", f"# {title}", f"[programmes.{json.dumps(code)}]"]
         out += block(bank.of_scope("programme"))
     return "\n".join(out) + "\n"
+
+
+def read_document(path: Path) -> object:
+    """An answers file as data; TOML, JSON or YAML by its suffix. Errors name line and column."""
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json", ".yaml", ".yml"):
+        raise InputError(f"{path}: use a .toml, .json or .yaml file for answers.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read as UTF-8 text ({exc}).") from None
+    try:
+        return _parse_document(text, suffix, path)
+    except RecursionError:
+        # Lists or tables nested thousands deep: no answers file looks like that.
+        raise InputError(f"{path}: nested too deeply to be an answers file.") from None
+
+
+def _parse_document(text: str, suffix: str, path: Path) -> object:
+    import json
+    import tomllib
+
+    if suffix == ".toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"{path}: not valid TOML: {exc}.") from None
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}."
+            ) from None
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "malformed"
+        raise InputError(f"{path}{at}: not valid YAML: {problem}.") from None
