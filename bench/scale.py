@@ -219,8 +219,9 @@ def cases(Case: Any) -> list[Any]:
 
 def seed_aqd(db: str, target: int) -> int:
     """One centre, enough programmes, every answer a compliant centre gives (bulk insert)."""
-    from wblqa_cli.aqd import applicable, coerce, encode
-    from wblqa_cli.aqd_bank import Question, load_bank
+    from wblqa_cli.aqd.answers import coerce, encode
+    from wblqa_cli.aqd.bank import Question, load_bank
+    from wblqa_cli.aqd.walk import applicable
     from wblqa_cli.registry.model import Centre, Programme
     from wblqa_cli.store import open_store
     from wblqa_cli.store.aqd import bulk_insert_answers, open_declaration

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from wblqa_cli.aqd import applies
-from wblqa_cli.aqd_bank import Bank, Question, load_bank
+from wblqa_cli.aqd.bank import Bank, Question, load_bank
+from wblqa_cli.aqd.walk import applies
 
 CODES = ("603/1234/5", "601/0001/1")
 TITLES = {

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from _aqd_helpers import CODES, complete_document, register, write_json
-from wblqa_cli.aqd_bank import load_bank
+from wblqa_cli.aqd.bank import load_bank
 
 BANK = load_bank()
 YEAR = "2025-26"
@@ -470,7 +470,7 @@ def test_deadline_errors(invoke: Any, args: tuple[str, ...], fragment: str) -> N
 
 
 def test_every_aqd_command_has_help(invoke: Any) -> None:
-    from wblqa_cli.commands.aqd import app
+    from wblqa_cli.aqd.cli import app
 
     names = [c.name for c in app.registered_commands]
     assert set(names) >= {"questions", "template", "start", "status", "submit", "reopen",

@@ -1,6 +1,6 @@
 """Every prompt the walk builds, shown by real questionary through a pipe (no terminal).
 
-The scripted tests replace :func:`wblqa_cli.prompting.ask`; these make sure the
+The scripted tests replace :func:`wblqa_cli.aqd.prompting.ask`; these make sure the
 plain-data specs are ones questionary accepts, with and without defaults, and
 that keys typed at them give the answers the walk expects.
 """
@@ -14,10 +14,10 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from wblqa_cli import prompting
-from wblqa_cli.aqd import coerce
-from wblqa_cli.aqd_bank import load_bank
-from wblqa_cli.aqd_interview import HELP, SKIP, comment_spec, prompt_spec
+from wblqa_cli.aqd import prompting
+from wblqa_cli.aqd.answers import coerce
+from wblqa_cli.aqd.bank import load_bank
+from wblqa_cli.aqd.interview import HELP, SKIP, comment_spec, prompt_spec
 
 BANK = load_bank()
 DEFAULTS = {"yes-no": False, "choice": None, "date": "2025-10-14", "text": "Saved note"}

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from _aqd_helpers import CODES, complete_document, register, write_json
-from wblqa_cli.aqd_bank import load_bank
+from wblqa_cli.aqd.bank import load_bank
 
 pexpect = pytest.importorskip("pexpect")
 

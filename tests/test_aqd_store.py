@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from wblqa_cli import prompting
-from wblqa_cli.aqd import Given
-from wblqa_cli.aqd_bank import load_bank
+from wblqa_cli.aqd import prompting
+from wblqa_cli.aqd.answers import Given
+from wblqa_cli.aqd.bank import load_bank
 from wblqa_cli.registry.model import Centre
 from wblqa_cli.store import Store, audit, open_store
 from wblqa_cli.store import models as m

@@ -10,24 +10,12 @@ from typing import Any
 import pytest
 
 from _aqd_helpers import complete_document
-from wblqa_cli.aqd import (
-    Answer,
-    Key,
-    applicable,
-    coerce,
-    decode,
-    display,
-    encode,
-    export_records,
-    flags,
-    missing,
-    next_unanswered,
-    read_answers,
-    scope_status,
-    template_toml,
-    walk,
-)
-from wblqa_cli.aqd_bank import Bank, load_bank, parse_bank
+from wblqa_cli.aqd.answers import Answer, Key, coerce, decode, display, encode
+from wblqa_cli.aqd.answers_file import read_answers, template_toml
+from wblqa_cli.aqd.bank import Bank, load_bank, parse_bank
+from wblqa_cli.aqd.export import export_records
+from wblqa_cli.aqd.progress import flags, missing, scope_status
+from wblqa_cli.aqd.walk import applicable, next_unanswered, walk
 from wblqa_cli.errors import DataError, InputError
 from wblqa_cli.rules import Table
 

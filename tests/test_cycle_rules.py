@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
+from wblqa_cli.aqd.deadlines import deadline_for
 from wblqa_cli.cycle.key_dates import key_dates
 from wblqa_cli.cycle.lookup import lookup
 from wblqa_cli.cycle.plan import Plan, dcs_status, plan
 from wblqa_cli.cycle.rules import CycleRules, load_rules, load_sector_groups, rules_from
 from wblqa_cli.cycle.scope import classify
 from wblqa_cli.dates import AcademicYear
-from wblqa_cli.deadlines import deadline_for
 from wblqa_cli.errors import DataError
 from wblqa_cli.registry.model import Programme
 from wblqa_cli.rules import Table, load

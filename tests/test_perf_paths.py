@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from wblqa_cli.aqd import EXPORT_COLUMNS, export_records, export_values
-from wblqa_cli.aqd_bank import load_bank
+from wblqa_cli.aqd.bank import load_bank
+from wblqa_cli.aqd.export import EXPORT_COLUMNS, export_records, export_values
 from wblqa_cli.registry.model import Centre, Programme
 from wblqa_cli.store import Store, open_store
 from wblqa_cli.store import models as m

@@ -199,7 +199,7 @@ def test_aqd_export_file_is_owner_only_even_when_forced_over_a_readable_file(
 def test_aqd_export_that_fails_half_way_leaves_no_file(
     invoke: Any, answered: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wblqa_cli.commands import aqd
+    from wblqa_cli.aqd import cli_export as aqd
     from wblqa_cli.errors import InputError
 
     def half(stream: Any, *args: Any) -> int:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from wblqa_cli import rules
+from wblqa_cli.aqd.deadlines import deadline_for
 from wblqa_cli.dates import AcademicYear
-from wblqa_cli.deadlines import deadline_for
 from wblqa_cli.errors import DataError, InputError
 from wblqa_cli.rules import Table
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from wblqa_cli.aqd.deadlines import deadline_for
 from wblqa_cli.cycle.plan import plan
 from wblqa_cli.dates import AcademicYear
-from wblqa_cli.deadlines import deadline_for
 from wblqa_cli.registry.model import Programme
 from wblqa_cli.status.actions import (
     AqdProgress,

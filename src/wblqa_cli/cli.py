@@ -10,9 +10,10 @@ from typer.core import TyperGroup
 
 from wblqa_cli import __version__
 from wblqa_cli.admin import audit_cli, db_cli
+from wblqa_cli.aqd import cli as aqd
 from wblqa_cli.cli_common import State, database_error, report_error
-from wblqa_cli.commands import aqd, retention
 from wblqa_cli.commands import consortium as consortium_commands
+from wblqa_cli.commands import retention
 from wblqa_cli.cycle import calendar_cli, sector_cli
 from wblqa_cli.cycle import cli as cycle_cli
 from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError

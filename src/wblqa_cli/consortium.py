@@ -839,7 +839,7 @@ def _policies_collab(a: Arrangement, c: _Ctx) -> Outcome:
 
 @_check("aqd.every-centre")
 def _aqd(a: Arrangement, c: _Ctx) -> Outcome:
-    from wblqa_cli.deadlines import deadline_for
+    from wblqa_cli.aqd.deadlines import deadline_for
 
     centres = [o for o in a.organisations if o.approved_centre]
     if not centres:

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 def verification_plan(s: Store, year: AcademicYear, today: date) -> Plan:
     """The year's verification plan of the stored programmes, with any deadline a user set."""
+    from wblqa_cli.aqd.deadlines import deadline_for
     from wblqa_cli.cycle.plan import plan
-    from wblqa_cli.deadlines import deadline_for
     from wblqa_cli.store.aqd import user_deadlines
     from wblqa_cli.store.centres import list_programmes
 
@@ -37,9 +37,9 @@ def verification_plan(s: Store, year: AcademicYear, today: date) -> Plan:
 
 def aqd_progress(s: Store, year: AcademicYear) -> list[AqdProgress]:
     """Each registered centre's declaration for ``year``: how far it is, against its deadline."""
-    from wblqa_cli.aqd import statuses
-    from wblqa_cli.aqd_bank import load_bank
-    from wblqa_cli.deadlines import deadline_for
+    from wblqa_cli.aqd.bank import load_bank
+    from wblqa_cli.aqd.deadlines import deadline_for
+    from wblqa_cli.aqd.progress import statuses
     from wblqa_cli.status.actions import AqdProgress
     from wblqa_cli.store.aqd import find_declaration, load_answers, user_deadlines
     from wblqa_cli.store.centres import list_centres, list_programmes

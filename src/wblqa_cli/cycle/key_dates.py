@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from wblqa_cli.aqd.deadlines import Deadline
 from wblqa_cli.cycle.rules import CycleRules, date_in_year
 from wblqa_cli.dates import AcademicYear
-from wblqa_cli.deadlines import Deadline
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def key_dates(
     year: AcademicYear, aqd: Deadline, *, rules: CycleRules, include_lsv: bool = True
 ) -> tuple[KeyDate, ...]:
     """The year's key dates: the AQD window and deadline, then the data's dates, by date."""
-    from wblqa_cli.deadlines import rules as aqd_rules
+    from wblqa_cli.aqd.deadlines import rules as aqd_rules
 
     window, _ = aqd_rules()
     out = [

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from wblqa_cli.aqd.deadlines import Deadline
 from wblqa_cli.cycle.key_dates import KeyDate, key_dates
 from wblqa_cli.cycle.rules import CycleRules, load_rules, load_sector_groups
 from wblqa_cli.cycle.scope import Scope, classify
@@ -14,7 +15,6 @@ from wblqa_cli.cycle.sectors import (
     SectorGroup,
 )
 from wblqa_cli.dates import AcademicYear, long_date
-from wblqa_cli.deadlines import Deadline
 from wblqa_cli.registry.model import Programme
 
 DcsStatus = Literal["expired", "expiring", "ok"]
@@ -141,7 +141,7 @@ def plan(
     ``aqd`` is the year's AQD deadline (default: from the data, see deadlines.py;
     pass one a user set).
     """
-    from wblqa_cli.deadlines import deadline_for
+    from wblqa_cli.aqd.deadlines import deadline_for
 
     rules = rules or load_rules()
     groups = load_sector_groups() if groups is None else groups

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from wblqa_cli.aqd.deadlines import Deadline
 from wblqa_cli.cycle.key_dates import KeyDate
 from wblqa_cli.cycle.plan import Plan
 from wblqa_cli.dates import days_text, long_date
-from wblqa_cli.deadlines import Deadline
 from wblqa_cli.rules import table
 
 Level = Literal["overdue", "now", "soon", "info"]

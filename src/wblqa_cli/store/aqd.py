@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
-from wblqa_cli.aqd import Answer, Given, Key, decode, display, encode
-from wblqa_cli.aqd_bank import Bank
+from wblqa_cli.aqd.answers import Answer, Given, Key, decode, display, encode
+from wblqa_cli.aqd.bank import Bank
 from wblqa_cli.errors import ActionNeeded, InputError, NotFound
 from wblqa_cli.store import audit
 from wblqa_cli.store import models as m

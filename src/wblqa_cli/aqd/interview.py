@@ -1,7 +1,7 @@
 """The interactive AQD walk: builds each prompt as data, asks it, saves each answer at once.
 
 The store and the screen are handed in (``save``, ``out``), and prompts go
-through :func:`wblqa_cli.prompting.ask`, so the walk is tested with scripted
+through :func:`wblqa_cli.aqd.prompting.ask`, so the walk is tested with scripted
 answers and no terminal.
 """
 
@@ -11,18 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wblqa_cli import prompting
-from wblqa_cli.aqd import (
-    Answer,
-    Given,
-    Key,
-    Slot,
-    coerce,
-    display,
-    next_unanswered,
-    walk,
-)
-from wblqa_cli.aqd_bank import Bank, Question, Value
+from wblqa_cli.aqd import prompting
+from wblqa_cli.aqd.answers import Answer, Given, Key, coerce, display
+from wblqa_cli.aqd.bank import Bank, Question, Value
+from wblqa_cli.aqd.walk import Slot, next_unanswered, walk
 from wblqa_cli.errors import InputError
 
 HELP = "?help"

@@ -1,0 +1,1 @@
+"""The Annual Quality Declaration: question bank, answers, walk, deadlines and commands."""

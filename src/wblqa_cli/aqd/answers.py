@@ -1,0 +1,139 @@
+"""AQD answers as values: the checked value of what was typed or read, and its stored form.
+
+Answers are keyed by ``(programme code or None, question id)``: ``None`` is
+the centre's scope. :func:`coerce` turns what a person typed or a file held
+into a checked value; :func:`encode`/:func:`decode` are the store's JSON text
+and :func:`display` is how a person reads it. Nothing here touches the store
+or the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from wblqa_cli.aqd.bank import Question, Value
+from wblqa_cli.errors import InputError
+
+Key = tuple[str | None, str]
+
+YES = ("yes", "y", "true")
+NO = ("no", "n", "false")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A saved answer; ``value`` None means an optional question left blank."""
+
+    value: Value | None
+    comment: str | None = None
+    answered_at: datetime | None = None
+    answered_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Given:
+    """An answer from a file or a prompt, checked, not yet saved."""
+
+    programme: str | None
+    question_id: str
+    value: Value | None
+    comment: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.programme, self.question_id)
+
+
+def shown(value: object) -> str:
+    """A value from an answers file as an error message quotes it: ``repr``, bounded.
+
+    A YAML file can make a few lines expand to millions of items with anchors
+    (``*a``); a plain ``repr`` of that would never finish.
+    """
+    import reprlib
+
+    limits = reprlib.Repr()
+    limits.maxlevel, limits.maxlist, limits.maxdict = 2, 4, 4
+    limits.maxstring = limits.maxother = limits.maxlong = 80
+    return limits.repr(value)
+
+
+def is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def coerce(question: Question, raw: object, context: str) -> Value:
+    """A checked value for ``question`` from what was typed or read; InputError if invalid."""
+    from wblqa_cli.dates import parse_date
+
+    kind = question.type
+    if kind == "yes-no":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().casefold() in YES + NO:
+            return raw.strip().casefold() in YES
+        raise InputError(f"{context}: {shown(raw)} is not a yes-no answer; write true or false.")
+    if kind == "date":
+        if isinstance(raw, datetime):
+            raise InputError(
+                f"{context}: {shown(raw)} has a time; give a date only, e.g. 2025-10-14."
+            )
+        if isinstance(raw, date):
+            return raw
+        if isinstance(raw, str):
+            try:
+                return parse_date(raw)
+            except InputError as exc:
+                raise InputError(f"{context}: {exc.message}", hint=exc.hint) from None
+        raise InputError(f"{context}: {shown(raw)} is not a date; write it as 2025-10-14.")
+    if kind == "choice":
+        if isinstance(raw, str):
+            wanted = " ".join(raw.split()).casefold()
+            for choice in question.choices:
+                if choice.casefold() == wanted:
+                    return choice
+        raise InputError(
+            f"{context}: {shown(raw)} is not one of the choices: "
+            + ", ".join(repr(c) for c in question.choices)
+            + "."
+        )
+    if isinstance(raw, str) and raw.strip():
+        return raw.strip()
+    raise InputError(f"{context}: {shown(raw)} is not text; write the answer in quotes.")
+
+
+def to_json_value(value: Value | None) -> bool | str | None:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def encode(value: Value | None) -> str:
+    """The JSON text the store keeps for a value."""
+    return json.dumps(to_json_value(value), ensure_ascii=False)
+
+
+def decode(question: Question | None, text: str) -> Value | None:
+    """A stored value back as the domain holds it (dates as :class:`date`)."""
+    value = json.loads(text)
+    if question is not None and question.type == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, bool | str) or value is None:
+        return value
+    return str(value)
+
+
+def display(value: Value | None) -> str:
+    """An answer as a person reads it: yes/no, an ISO date, the choice or text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

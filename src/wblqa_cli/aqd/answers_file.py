@@ -1,0 +1,223 @@
+"""The AQD answers file: every answer of a filled-in file checked, and blank templates.
+
+Shape: ``{"centre": {ID: ANSWER}, "programmes": {CODE: {ID: ANSWER}}}`` in
+TOML, JSON or YAML. Nothing here touches the store or the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from wblqa_cli.aqd.answers import Answer, Given, Key, coerce, display, is_blank, shown
+from wblqa_cli.aqd.bank import Bank, Question
+from wblqa_cli.aqd.walk import applies, scope_values
+from wblqa_cli.errors import InputError
+
+
+def _answer_and_comment(raw: object, at: str) -> tuple[object, str | None]:
+    if isinstance(raw, dict):
+        unknown = sorted(set(raw) - {"answer", "comment"})
+        if unknown:
+            raise InputError(f"{at}: unknown key {unknown[0]!r}; use 'answer' and 'comment'.")
+        if "answer" not in raw:
+            raise InputError(f"{at}: the table has no 'answer'.")
+        comment = raw.get("comment")
+        if comment is not None and not isinstance(comment, str):
+            raise InputError(f"{at}, key 'comment': {shown(comment)} is not text.")
+        return raw["answer"], (comment.strip() or None) if comment else None
+    if isinstance(raw, list):
+        raise InputError(f"{at}: {shown(raw)} is a list; give one answer.")
+    return raw, None
+
+
+def _scope_answers(
+    bank: Bank, scope: str, table_: object, at: str, programme: str | None
+) -> list[Given]:
+    if not isinstance(table_, dict):
+        raise InputError(
+            f"{at}: expected a table of question ids and answers, not {shown(table_)}."
+        )
+    out: list[Given] = []
+    for qid, raw in table_.items():
+        here = f"{at}.{qid}"
+        q = bank.get(str(qid))
+        if q is None:
+            raise InputError(
+                f"{here}: {qid!r} is not a question id.",
+                hint="See `wblqa aqd questions` for the ids.",
+            )
+        if q.scope != scope:
+            raise InputError(
+                f"{here}: {qid!r} is a {q.scope}-level question; "
+                + ("put it under [centre]." if q.scope == "centre" else "put it under a programme.")
+            )
+        value, comment = _answer_and_comment(raw, here)
+        if is_blank(value):
+            if comment:
+                raise InputError(f"{here}: a comment needs an answer too.")
+            continue
+        out.append(Given(programme, q.id, coerce(q, value, here), comment))
+    return out
+
+
+def read_answers(
+    document: object,
+    file: str,
+    bank: Bank,
+    programmes: Sequence[str],
+    stored: Mapping[Key, Answer],
+) -> list[Given]:
+    """Every answer of an answers file, checked whole; the first problem raises.
+
+    Shape: ``{"centre": {ID: ANSWER}, "programmes": {CODE: {ID: ANSWER}}}``; an
+    answer may be ``{"answer": X, "comment": "..."}``. Blank answers are skipped.
+    An answer to a question whose condition is not met (given the file and the
+    answers already saved) is an error: it would never be used.
+    """
+    if not isinstance(document, dict):
+        raise InputError(
+            f"{file}: expected a table with 'centre' and 'programmes', "
+            f"not {type(document).__name__}."
+        )
+    unknown = sorted(set(document) - {"centre", "programmes"})
+    if unknown:
+        raise InputError(f"{file}: unknown key {unknown[0]!r}; expected 'centre' and 'programmes'.")
+    given = _scope_answers(bank, "centre", document.get("centre", {}), f"{file}: centre", None)
+    progs = document.get("programmes", {})
+    if not isinstance(progs, dict):
+        raise InputError(
+            f"{file}: 'programmes' must be a table of programme codes, not {shown(progs)}."
+        )
+    for code, answers in progs.items():
+        if code not in programmes:
+            raise InputError(
+                f"{file}: programmes.{code}: {code!r} is not one of this centre's programmes"
+                + (f" ({', '.join(programmes)})." if programmes else " (it has none yet)."),
+                hint="Register it first with `wblqa programme add CODE --title TITLE`.",
+            )
+        given += _scope_answers(bank, "programme", answers, f"{file}: programmes.{code}", code)
+    merged = dict(stored)
+    for g in given:
+        merged[g.key] = Answer(g.value, g.comment)
+    for g in given:
+        q = bank.get(g.question_id)
+        assert q is not None
+        values = scope_values(merged, g.programme)
+        if q.when is not None and not applies(q, values):
+            place = "centre" if g.programme is None else f"programmes.{g.programme}"
+            actual = display(values.get(q.when.question)) or "unanswered"
+            raise InputError(
+                f"{file}: {place}.{q.id}: asked only when {q.when.question} is "
+                f"{display(q.when.equals)}, and it is {actual}."
+            )
+    return given
+
+
+def template(bank: Bank, programmes: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """An answers document with every question blank, for JSON or YAML."""
+    return {
+        "centre": {q.id: None for q in bank.of_scope("centre")},
+        "programmes": {
+            code: {q.id: None for q in bank.of_scope("programme")} for code, _ in programmes
+        },
+    }
+
+
+def _hint(q: Question) -> str:
+    if q.type == "yes-no":
+        kind = "true or false"
+    elif q.type == "date":
+        kind = "a date, e.g. 2025-10-14"
+    elif q.type == "choice":
+        kind = "one of: " + " | ".join(q.choices)
+    else:
+        kind = "text"
+    extra = "" if q.required else ", optional"
+    if q.when:
+        extra += f", only if {q.when.question} = {display(q.when.equals)}"
+    return f"{kind}{extra}"
+
+
+def template_toml(bank: Bank, programmes: Sequence[tuple[str, str]], version: str) -> str:
+    """An answers file in TOML: every question blank, its wording and accepted answers above it."""
+
+    def block(qs: Sequence[Question]) -> list[str]:
+        lines: list[str] = []
+        section = None
+        for q in qs:
+            if q.section != section:
+                section = q.section
+                lines.append(f"# --- {bank.section(section).title}")
+            lines.append(f"# {q.question}")
+            lines.append(f"# ({_hint(q)})")
+            lines.append(f'"{q.id}" = ""')
+        return lines
+
+    out = [
+        "# Annual Quality Declaration answers for `wblqa aqd start --answers FILE`.",
+        f'# Question bank version {version}. Leave an answer "" to skip it.',
+        "# Yes-no answers are true or false (no quotes); dates 2025-10-14; choices as listed.",
+        '# Any answer may be a table: { answer = true, comment = "why" }.',
+        "",
+        "[centre]",
+        *block(bank.of_scope("centre")),
+    ]
+    if not programmes:
+        out += [
+            "",
+            "# No programmes are registered yet: add them with `wblqa programme add`,",
+            "# then write this template again. Each programme gets a table such as",
+            '# [programmes."603/1234/5"]',
+        ]
+    for code, title in programmes:
+        out += ["", f"# {title}", f"[programmes.{json.dumps(code)}]"]
+        out += block(bank.of_scope("programme"))
+    return "\n".join(out) + "\n"
+
+
+def read_document(path: Path) -> object:
+    """An answers file as data; TOML, JSON or YAML by its suffix. Errors name line and column."""
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json", ".yaml", ".yml"):
+        raise InputError(f"{path}: use a .toml, .json or .yaml file for answers.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read as UTF-8 text ({exc}).") from None
+    try:
+        return _parse_document(text, suffix, path)
+    except RecursionError:
+        # Lists or tables nested thousands deep: no answers file looks like that.
+        raise InputError(f"{path}: nested too deeply to be an answers file.") from None
+
+
+def _parse_document(text: str, suffix: str, path: Path) -> object:
+    import json
+    import tomllib
+
+    if suffix == ".toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"{path}: not valid TOML: {exc}.") from None
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}."
+            ) from None
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "malformed"
+        raise InputError(f"{path}{at}: not valid YAML: {problem}.") from None

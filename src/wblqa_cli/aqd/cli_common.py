@@ -1,0 +1,80 @@
+"""What every ``wblqa aqd`` command shares: the --year and --centre options and their lookups."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from wblqa_cli.errors import NotFound
+
+if TYPE_CHECKING:
+    from wblqa_cli.aqd.answers import Answer, Key
+    from wblqa_cli.aqd.bank import Bank
+    from wblqa_cli.dates import AcademicYear
+    from wblqa_cli.registry.model import Programme
+    from wblqa_cli.store import Store
+    from wblqa_cli.store.aqd import Declaration
+
+YEAR_OPTION = typer.Option(None, "--year", help="Academic year, e.g. 2025-26 (default: this one).")
+
+
+CENTRE_OPTION = typer.Option(
+    None, "--centre", help="The centre number (default: the only centre registered)."
+)
+
+
+def resolve_year(value: str | None) -> AcademicYear:
+    from wblqa_cli.dates import academic_year_option, today
+
+    return academic_year_option(value, today())
+
+
+def resolve_centre(s: Store, number: str | None) -> str:
+    from wblqa_cli.registry.model import check_centre_number
+    from wblqa_cli.store.centres import default_centre
+
+    found = default_centre(s, None if number is None else check_centre_number(number, "--centre"))
+    if found is None:
+        raise NotFound(
+            "No centre is registered yet.",
+            hint="Add yours with `wblqa centre add NUMBER --name NAME`.",
+        )
+    return found
+
+
+def centre_programmes(s: Store, centre: str, only: list[str]) -> list[Programme]:
+    from wblqa_cli.store.centres import list_programmes
+
+    programmes = list_programmes(s, centre)
+    if not only:
+        return programmes
+    codes = {p.code: p for p in programmes}
+    for code in only:
+        if code.strip() not in codes:
+            raise NotFound(
+                f"{code!r} (--programme) is not a programme of centre {centre}"
+                + (f"; it has {', '.join(codes)}." if codes else "; it has none yet."),
+                hint="See `wblqa programme list`.",
+            )
+    wanted = {c.strip() for c in only}
+    return [p for p in programmes if p.code in wanted]
+
+
+def declaration_or_none(s: Store, centre: str, year: AcademicYear) -> Declaration | None:
+    from wblqa_cli.store.aqd import find_declaration
+
+    return find_declaration(s, centre, year.label)
+
+
+def answers_of(s: Store, declaration: Declaration | None, bank: Bank) -> dict[Key, Answer]:
+    from wblqa_cli.store.aqd import load_answers
+
+    return {} if declaration is None else load_answers(s, declaration.id, bank)
+
+
+def question_label(bank: Bank, key: Key) -> str:
+    programme, qid = key
+    q = bank.get(qid)
+    scope = "centre" if programme is None else programme
+    return f"{scope:<12} {qid} — {q.question if q else ''}"
