@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from consortium_helpers import AS_OF, MODELS, Doc, build, deleter, org, qual, setter
-from wblqa_cli import consortium as c
+from wblqa_cli.consortium import checks as c
 
 INTRO = "Introduction"
 WHAT = "What is a BTEC Collaborative arrangement"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from consortium_helpers import fixture_path
-from wblqa_cli import consortium as c
-from wblqa_cli.consortium_template import TEMPLATE
+from wblqa_cli.consortium import checks as c
+from wblqa_cli.consortium.template import TEMPLATE
 
 AS_OF = "2025-11-03"
 
@@ -267,7 +267,7 @@ def test_advise_sharing_only_conflicts(invoke) -> None:  # type: ignore[no-untyp
 def test_advise_interactive_asks_every_question(invoke, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import questionary
 
-    from wblqa_cli.commands import consortium as cmd
+    from wblqa_cli.consortium import cli as cmd
 
     asked: list[str] = []
 

@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from wblqa_cli import consortium as c
+from wblqa_cli.consortium import checks as c
 from wblqa_cli.rules import SOURCE_PREFIXES
 
 

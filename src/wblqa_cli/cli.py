@@ -22,7 +22,7 @@ from wblqa_cli.commands import (
     status,
 )
 from wblqa_cli.commands import calendar as calendar_cmd
-from wblqa_cli.commands import consortium as consortium_commands
+from wblqa_cli.consortium import cli as consortium_cli
 from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
 
 
@@ -84,7 +84,7 @@ def root(
 
 
 app.add_typer(aqd.app, name="aqd")
-app.add_typer(consortium_commands.app, name="consortium")
+app.add_typer(consortium_cli.app, name="consortium")
 app.add_typer(retention.app, name="retention")
 app.add_typer(cycle.app, name="cycle")
 app.add_typer(sector.app, name="sector")

@@ -57,7 +57,7 @@ def _aqd_progress(s: Store, year: AcademicYear) -> list[AqdProgress]:
 
 
 def _arrangements(s: Store, today: date) -> list[ArrangementHealth]:
-    from wblqa_cli.consortium import check
+    from wblqa_cli.consortium.checks import check
     from wblqa_cli.status import ArrangementHealth
     from wblqa_cli.store.consortium import list_arrangements
 
