@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from consortium_helpers import MODELS, fixture_path
-from wblqa_cli.consortium.checks import (
+from wblqa_cli.consortium.loader import (
     arrangement_from_document,
     parse_arrangement,
     read_arrangement_file,

@@ -1,515 +1,32 @@
-"""Collaborative arrangements (consortia): the file, the checks, the advice, the diff.
+"""Collaborative arrangements (consortia): the checks, the report, the advice, the diff.
 
-Pure: plain functions over frozen dataclasses. The only I/O is reading the
-rules (``data/consortium.toml``) and, in :func:`read_arrangement_file`, the
-arrangement file a user names. ``as_of`` is always an argument.
-
-An arrangement file (TOML, format 1) is read strictly: unknown keys, wrong
-types, bad dates and values outside a list are :class:`InputError` naming the
-file, the ``[[organisations]]``/``[[qualifications]]`` entry (with its name or
-code) and the key. Each check is a small function registered under its stable
-id; ``data/consortium.toml`` holds its title, the models it applies to, its
-source and the action to take. A date recorded after ``as_of`` counts as not
-yet happened, so ``--as-of`` answers "what will the check say on that day".
+Pure: plain functions over frozen dataclasses. ``as_of`` is always an argument.
+Each check is a small function registered under its stable id;
+``data/consortium.toml`` holds its title, the models it applies to, its source
+and the action to take. A date recorded after ``as_of`` counts as not yet
+happened, so ``--as-of`` answers "what will the check say on that day".
 """
 
 from __future__ import annotations
 
-import functools
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
-from wblqa_cli.dates import AcademicYear, days_text
+from wblqa_cli.consortium.model import (
+    FUNCTIONAL_SKILLS,
+    TECH_AWARD,
+    Arrangement,
+    Organisation,
+    Qualification,
+)
+from wblqa_cli.consortium.rules import Rules, rules
+from wblqa_cli.dates import days_text
 from wblqa_cli.errors import DataError, InputError
-from wblqa_cli.rules import Table, period_from, table
 
-FORMAT = 1
-MODELS = ("informal", "formal", "exceptional")
-KINDS = ("btec", "functional-skills", "tech-award-2022")
 #: Display order: what needs action first.
 STATUSES = ("fail", "warn", "waived", "pass", "n/a")
-#: The programme code a centre registers its learners on (consortium or its own).
-REGISTERS_ON = ("consortium", "own")
-TECH_AWARD = "tech-award-2022"
-FUNCTIONAL_SKILLS = "functional-skills"
-
-# ----------------------------------------------------------------- the file
-
-
-@dataclass(frozen=True)
-class Organisation:
-    name: str
-    approved_centre: bool
-    uk: bool
-    registers_learners: bool
-    centre_number: str | None = None
-    lead: bool = False
-    receives_funding: bool = False
-    aqd_completed: bool = False
-    policies: tuple[str, ...] = ()
-    approved_qualifications: tuple[str, ...] = ()
-    written_contract: bool | None = None
-    due_diligence: bool | None = None
-    sub_site: str | None = None
-    qa_access: bool | None = None
-    regular_meetings: bool | None = None
-    registers_on: str | None = None  # "consortium" | "own" programme code
-
-    @property
-    def key(self) -> str:
-        """How the diff recognises the same organisation in two files."""
-        return f"centre {self.centre_number}" if self.centre_number else self.name
-
-
-@dataclass(frozen=True)
-class Qualification:
-    code: str
-    title: str
-    kind: str = "btec"
-    liv_appointed: date | None = None
-    standardised: date | None = None
-    first_assessment: date | None = None
-    assessment_site_jcq_compliant: bool | None = None
-    registered_at_assessment_site: bool | None = None
-
-
-@dataclass(frozen=True)
-class Waiver:
-    check: str
-    reason: str
-    approved_by: str
-    expires: date
-
-    def in_force(self, as_of: date) -> bool:
-        return self.expires >= as_of
-
-
-@dataclass(frozen=True)
-class Arrangement:
-    """One arrangement file, parsed and validated."""
-
-    name: str
-    model: str
-    academic_year: AcademicYear
-    delivery_start: date
-    organisations: tuple[Organisation, ...]
-    qualifications: tuple[Qualification, ...]
-    recruitment_start: date | None = None
-    application_submitted: date | None = None
-    approved: date | None = None
-    shared_assessment: bool | None = None
-    joint_registration: bool | None = None
-    delivery_sites_declared: bool | None = None
-    mixed_groups: bool | None = None
-    waivers: tuple[Waiver, ...] = ()
-
-    @property
-    def lead(self) -> Organisation | None:
-        """The Lead Centre when exactly one organisation is marked lead, else None."""
-        leads = [o for o in self.organisations if o.lead]
-        return leads[0] if len(leads) == 1 else None
-
-    @property
-    def vocational(self) -> tuple[Qualification, ...]:
-        """The qualifications the vocational guide covers (all but Tech Awards 2022)."""
-        return tuple(q for q in self.qualifications if q.kind != TECH_AWARD)
-
-    def apply_by(self) -> date | None:
-        """The latest date to apply (delivery start less the lead time); None if informal."""
-        if self.model == "informal":
-            return None
-        return latest_application_date(self.delivery_start)
-
-    def to_document(self) -> dict[str, Any]:
-        """The file's shape as JSON-ready data (dates ISO); the loader reads it back."""
-
-        def clean(values: dict[str, Any]) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            for k, v in values.items():
-                if v is None:
-                    continue
-                out[k] = v.isoformat() if isinstance(v, date) else v
-            return out
-
-        doc = clean(
-            {
-                "format": FORMAT,
-                "name": self.name,
-                "model": self.model,
-                "academic_year": self.academic_year.label,
-                "delivery_start": self.delivery_start,
-                "recruitment_start": self.recruitment_start,
-                "application_submitted": self.application_submitted,
-                "approved": self.approved,
-                "shared_assessment": self.shared_assessment,
-                "joint_registration": self.joint_registration,
-                "delivery_sites_declared": self.delivery_sites_declared,
-                "mixed_groups": self.mixed_groups,
-            }
-        )
-        doc["organisations"] = [
-            clean(
-                dict(
-                    o.__dict__,
-                    policies=list(o.policies),
-                    approved_qualifications=list(o.approved_qualifications),
-                )
-            )
-            for o in self.organisations
-        ]
-        doc["qualifications"] = [clean(dict(q.__dict__)) for q in self.qualifications]
-        if self.waivers:
-            doc["waivers"] = [clean(dict(w.__dict__)) for w in self.waivers]
-        return doc
-
-
-# ---------------------------------------------------------------- the rules
-
-
-@dataclass(frozen=True)
-class CheckRule:
-    id: str
-    title: str
-    models: tuple[str, ...]
-    source: str
-    action: str
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    question: str
-    points_to: str
-    reason: str
-    source: str
-
-
-@dataclass(frozen=True)
-class ModelAdvice:
-    summary: str
-    source: str
-    next_steps: tuple[str, ...]
-    registration: str | None = None
-    registration_mixed: str | None = None
-    registration_separate: str | None = None
-
-
-@dataclass(frozen=True)
-class Rules:
-    lead_time: Mapping[str, int]
-    lead_time_source: str
-    known_policies: tuple[str, ...]
-    minimum_policies: tuple[str, ...]
-    minimum_source: str
-    exceptional_lead_policies: tuple[str, ...]
-    collaborative_policy: str
-    checks: tuple[CheckRule, ...]
-    questions: tuple[Question, ...]
-    advice: Mapping[str, ModelAdvice]
-
-    def check(self, check_id: str) -> CheckRule:
-        for rule in self.checks:
-            if rule.id == check_id:
-                return rule
-        raise KeyError(check_id)
-
-    @property
-    def check_ids(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.checks)
-
-
-def _known_list(t: Table, key: str, allowed: Sequence[str]) -> tuple[str, ...]:
-    values = t.text_list(key)
-    for v in values:
-        if v not in allowed:
-            raise t.fail(key, f"{v!r} is not one of {', '.join(allowed)}")
-    return tuple(values)
-
-
-@functools.cache
-def rules() -> Rules:
-    """Read ``data/consortium.toml`` strictly (cached)."""
-    t = table("consortium.toml")
-    t.integer("format")
-    app = t.table("application")
-    assert app is not None
-    lead_time = period_from(app, "lead_time")
-    lead_time_source = app.source()
-    app.done()
-
-    p = t.table("policies")
-    assert p is not None
-    known = tuple(p.text_list("known"))
-    p.source("known_source")
-    minimum = _known_list(p, "minimum", known)
-    minimum_source = p.source("minimum_source")
-    exceptional_lead = _known_list(p, "exceptional_lead", known)
-    p.source("exceptional_lead_source")
-    collaborative = p.text("collaborative", choices=known)
-    p.source("collaborative_source")
-    p.done()
-
-    checks: list[CheckRule] = []
-    for c in t.tables("checks", required=True):
-        rule = CheckRule(
-            id=c.text("id"),
-            title=c.text("title"),
-            models=_known_list(c, "models", MODELS),
-            source=c.source(),
-            action=c.text("action"),
-        )
-        c.done()
-        if rule.id in {r.id for r in checks}:
-            raise c.fail("id", f"{rule.id!r} is listed twice")
-        checks.append(rule)
-    missing = sorted(set(CHECKS) - {r.id for r in checks})
-    extra = sorted({r.id for r in checks} - set(CHECKS))
-    if missing or extra:
-        raise DataError(
-            "data/consortium.toml: [[checks]] and the rule functions disagree: "
-            f"no entry for {missing or 'none'}, no function for {extra or 'none'}."
-        )
-
-    adv = t.table("advise")
-    assert adv is not None
-    questions: list[Question] = []
-    for q in adv.tables("questions", required=True):
-        questions.append(
-            Question(
-                id=q.text("id"),
-                question=q.text("question"),
-                points_to=q.text("points_to", choices=("none", "gq", "formal", "exceptional")),
-                reason=q.text("reason"),
-                source=q.source(),
-            )
-        )
-        q.done()
-    models_t = adv.table("models")
-    assert models_t is not None
-    advice: dict[str, ModelAdvice] = {}
-    for model in ("gq", *MODELS):
-        m = models_t.table(model)
-        assert m is not None
-        advice[model] = ModelAdvice(
-            summary=m.text("summary"),
-            source=m.source(),
-            next_steps=tuple(m.text_list("next_steps")),
-            registration=m.text("registration", required=False),
-            registration_mixed=m.text("registration_mixed", required=False),
-            registration_separate=m.text("registration_separate", required=False),
-        )
-        m.done()
-    models_t.done()
-    adv.done()
-    t.done()
-    return Rules(
-        lead_time=lead_time,
-        lead_time_source=lead_time_source,
-        known_policies=known,
-        minimum_policies=minimum,
-        minimum_source=minimum_source,
-        exceptional_lead_policies=exceptional_lead,
-        collaborative_policy=collaborative,
-        checks=tuple(checks),
-        questions=tuple(questions),
-        advice=advice,
-    )
-
-
-def latest_application_date(delivery_start: date) -> date:
-    """Delivery start less the application lead time in the data (six weeks)."""
-    period = rules().lead_time
-    step = relativedelta(
-        years=period.get("years", 0),
-        months=period.get("months", 0),
-        weeks=period.get("weeks", 0),
-        days=period.get("days", 0),
-    )
-    return delivery_start - step
-
-
-# --------------------------------------------------------------- the loader
-
-
-def read_arrangement_file(path: str | Path) -> Arrangement:
-    """Read and validate an arrangement file; every problem is an :class:`InputError`."""
-    where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{where}: no such file.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{where}: cannot read it ({exc}).") from None
-    return parse_arrangement(text, where)
-
-
-def parse_arrangement(text: str, where: str) -> Arrangement:
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{where}: not valid TOML: {exc}.") from None
-    except RecursionError:  # arrays nested thousands deep: no arrangement looks like that
-        raise InputError(f"{where}: not an arrangement file (nested too deeply).") from None
-    return arrangement_from_document(doc, where)
-
-
-def _entries(t: Table, key: str, label: str) -> Iterable[Table]:
-    """Each ``[[key]]`` entry as a Table whose errors say which entry, by number and name."""
-    for number, entry in enumerate(t.tables(key), start=1):
-        item = entry.values
-        name = item.get(label)
-        named = f" ({name})" if isinstance(name, str) and name.strip() else ""
-        yield Table(item, f"{t.where}, [[{key}]] {number}{named}", error=InputError)
-
-
-def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement:
-    """Build an :class:`Arrangement` from parsed TOML (or the stored JSON of one)."""
-    r = rules()
-    t = Table(dict(doc), where, error=InputError)
-    fmt = t.integer("format")
-    if fmt != FORMAT:
-        raise t.fail("format", f"is {fmt}; this wblqa reads arrangement files of format {FORMAT}")
-    name = t.text("name")
-    model = t.text("model", choices=MODELS)
-    year_text = t.text("academic_year")
-    try:
-        year = AcademicYear.parse(year_text)
-    except InputError:
-        raise t.fail(
-            "academic_year", f"{year_text!r} is not an academic year such as 2025-26"
-        ) from None
-    delivery_start = t.day("delivery_start")
-    recruitment_start = t.day("recruitment_start", required=False)
-    submitted = t.day("application_submitted", required=False)
-    approved = t.day("approved", required=False)
-    if approved is not None and submitted is None:
-        raise t.fail("approved", "is given but application_submitted is not; record both")
-    if approved is not None and submitted is not None and approved < submitted:
-        raise t.fail("approved", f"{approved} is before application_submitted {submitted}")
-    shared = t.flag("shared_assessment", required=False)
-    joint = t.flag("joint_registration", required=False)
-    sites = t.flag("delivery_sites_declared", required=False)
-    mixed = t.flag("mixed_groups", required=False)
-
-    organisations: list[Organisation] = []
-    for o in _entries(t, "organisations", "name"):
-        org = _organisation(o, r.known_policies)
-        for other in organisations:
-            if other.name == org.name:
-                raise o.fail("name", f"{org.name!r} is listed twice")
-            if org.centre_number and other.centre_number == org.centre_number:
-                raise o.fail(
-                    "centre_number", f"{org.centre_number} is also {other.name}'s centre number"
-                )
-        organisations.append(org)
-
-    qualifications: list[Qualification] = []
-    for q in _entries(t, "qualifications", "code"):
-        qual = _qualification(q)
-        if qual.code in {x.code for x in qualifications}:
-            raise q.fail("code", f"{qual.code!r} is listed twice")
-        qualifications.append(qual)
-    if not qualifications:
-        raise InputError(f"{where}: list at least one [[qualifications]] entry.")
-
-    waivers: list[Waiver] = []
-    for w in _entries(t, "waivers", "check"):
-        waiver = Waiver(
-            check=w.text("check"),
-            reason=w.text("reason"),
-            approved_by=w.text("approved_by"),
-            expires=w.day("expires"),
-        )
-        w.done()
-        if waiver.check not in r.check_ids:
-            raise w.fail("check", f"{waiver.check!r} is not a check id (see `consortium check`)")
-        if waiver.check in {x.check for x in waivers}:
-            raise w.fail("check", f"{waiver.check!r} already has a waiver")
-        waivers.append(waiver)
-    t.done()
-    return Arrangement(
-        name=name,
-        model=model,
-        academic_year=year,
-        delivery_start=delivery_start,
-        recruitment_start=recruitment_start,
-        application_submitted=submitted,
-        approved=approved,
-        shared_assessment=shared,
-        joint_registration=joint,
-        delivery_sites_declared=sites,
-        mixed_groups=mixed,
-        organisations=tuple(organisations),
-        qualifications=tuple(qualifications),
-        waivers=tuple(waivers),
-    )
-
-
-def _organisation(o: Table, known_policies: Sequence[str]) -> Organisation:
-    from wblqa_cli.registry import check_centre_number
-
-    number = o.text("centre_number", required=False)
-    if number is not None:
-        try:
-            number = check_centre_number(number)
-        except InputError:
-            raise o.fail(
-                "centre_number", f"{number!r} is not a centre number such as 12345"
-            ) from None
-    lead = bool(o.flag("lead", required=False))
-    org = Organisation(
-        name=o.text("name"),
-        centre_number=number,
-        approved_centre=o.flag("approved_centre"),
-        lead=lead,
-        uk=o.flag("uk"),
-        receives_funding=bool(o.flag("receives_funding", required=False)),
-        registers_learners=o.flag("registers_learners"),
-        aqd_completed=bool(o.flag("aqd_completed", required=False)),
-        policies=_known_list(o, "policies", known_policies) if o.has("policies") else (),
-        approved_qualifications=tuple(
-            s.strip() for s in (o.text_list("approved_qualifications", required=False) or [])
-        ),
-        written_contract=o.flag("written_contract", required=False),
-        due_diligence=o.flag("due_diligence", required=False),
-        sub_site=o.text("sub_site", required=False),
-        qa_access=o.flag("qa_access", required=False),
-        regular_meetings=o.flag("regular_meetings", required=False),
-        registers_on=o.text("registers_on", required=False, choices=REGISTERS_ON),
-    )
-    if org.sub_site is not None and not lead:
-        raise o.fail("sub_site", "belongs on the Lead Centre (lead = true) only")
-    o.done()
-    return org
-
-
-def _qualification(q: Table) -> Qualification:
-    from wblqa_cli.registry import check_programme_code
-
-    code = q.text("code")
-    try:
-        code = check_programme_code(code)
-    except InputError:
-        raise q.fail("code", f"{code!r} is not a qualification code such as 603/1234/5") from None
-    qual = Qualification(
-        code=code,
-        title=q.text("title"),
-        kind=q.text("kind", choices=KINDS),
-        liv_appointed=q.day("liv_appointed", required=False),
-        standardised=q.day("standardised", required=False),
-        first_assessment=q.day("first_assessment", required=False),
-        assessment_site_jcq_compliant=q.flag("assessment_site_jcq_compliant", required=False),
-        registered_at_assessment_site=q.flag("registered_at_assessment_site", required=False),
-    )
-    q.done()
-    return qual
-
 
 # ---------------------------------------------------------------- the checks
 
@@ -1024,9 +541,22 @@ def _waivers(a: Arrangement, c: _Ctx) -> Outcome:
     return "pass", f"{len(a.waivers)} waiver(s) in date."
 
 
+def _catalogue() -> Rules:
+    """The rules, once their ``[[checks]]`` are known to match the rule functions."""
+    r = rules()
+    missing = sorted(set(CHECKS) - set(r.check_ids))
+    extra = sorted(set(r.check_ids) - set(CHECKS))
+    if missing or extra:
+        raise DataError(
+            "data/consortium.toml: [[checks]] and the rule functions disagree: "
+            f"no entry for {missing or 'none'}, no function for {extra or 'none'}."
+        )
+    return r
+
+
 def check(arrangement: Arrangement, as_of: date) -> Report:
     """Run every check of the catalogue on ``arrangement`` as of ``as_of``."""
-    r = rules()
+    r = _catalogue()
     ctx = _Ctx(as_of, r)
     waivers = {w.check: w for w in arrangement.waivers if w.in_force(as_of)}
     results = []

@@ -93,7 +93,7 @@ def check(
 ) -> None:
     """Check every prerequisite of the arrangement's model; exit 1 if any fails."""
     from wblqa_cli.consortium.checks import check as run_check
-    from wblqa_cli.consortium.checks import read_arrangement_file
+    from wblqa_cli.consortium.loader import read_arrangement_file
 
     fmt = _format(format_, json)
     day = as_of(as_of_)
@@ -172,7 +172,7 @@ def advise(
 
 def _ask() -> dict[str, bool]:
     """The advise questions on a terminal (questionary); the answers by question id."""
-    from wblqa_cli.consortium.checks import rules
+    from wblqa_cli.consortium.rules import rules
 
     require_tty(
         "`wblqa consortium advise`",
@@ -200,7 +200,7 @@ def import_(
     file: str = typer.Argument(..., help="The arrangement file to store (validated first)."),
 ) -> None:
     """Store an arrangement (same name: update it) so the AQD and calendar know of it."""
-    from wblqa_cli.consortium.checks import read_arrangement_file
+    from wblqa_cli.consortium.loader import read_arrangement_file
     from wblqa_cli.store.consortium import save_arrangement
 
     arrangement = read_arrangement_file(file)
@@ -280,7 +280,7 @@ def diff(
 ) -> None:
     """Name the changes that need an amendment application or a new arrangement."""
     from wblqa_cli.consortium.checks import diff as run_diff
-    from wblqa_cli.consortium.checks import read_arrangement_file
+    from wblqa_cli.consortium.loader import read_arrangement_file
 
     result = run_diff(read_arrangement_file(old), read_arrangement_file(new))
     if json:
