@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from consortium_helpers import AS_OF, MODELS, Doc, build, deleter, org, qual, setter
-from wblqa_cli.consortium.checks import Report, check, junit_xml
+from wblqa_cli.consortium.checks import check
+from wblqa_cli.consortium.report import Report, junit_xml
 from wblqa_cli.consortium.rules import latest_application_date, rules
 
 INTRO = "Introduction"

@@ -7,7 +7,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from wblqa_cli.consortium.checks import CHECKS, advise
+from wblqa_cli.consortium.advise import advise
+from wblqa_cli.consortium.checks import CHECKS
 from wblqa_cli.consortium.rules import MODELS, CheckRule, rules
 from wblqa_cli.rules import SOURCE_PREFIXES
 

@@ -13,7 +13,7 @@ from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
 from wblqa_cli.output import console, fmt_date, print_json, say, table
 
 if TYPE_CHECKING:
-    from wblqa_cli.consortium.checks import Report
+    from wblqa_cli.consortium.report import Report
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -35,7 +35,7 @@ def _format(value: str, json: bool) -> str:
 
 
 def _render(report: Report, fmt: str) -> None:
-    from wblqa_cli.consortium.checks import STATUSES, junit_xml
+    from wblqa_cli.consortium.report import STATUSES, junit_xml
 
     if fmt == "json":
         print_json(report.as_json())
@@ -139,7 +139,7 @@ def advise(
 
     Asks on a terminal; otherwise give the flags that apply (or --sharing-only).
     """
-    from wblqa_cli.consortium.checks import advise as run_advise
+    from wblqa_cli.consortium.advise import advise as run_advise
 
     answers = {
         "tech-award-2022": tech_award_2022,
@@ -279,7 +279,7 @@ def diff(
     json: bool = JSON_OPTION,
 ) -> None:
     """Name the changes that need an amendment application or a new arrangement."""
-    from wblqa_cli.consortium.checks import diff as run_diff
+    from wblqa_cli.consortium.diff import diff as run_diff
     from wblqa_cli.consortium.loader import read_arrangement_file
 
     result = run_diff(read_arrangement_file(old), read_arrangement_file(new))
