@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wblqa_cli.consortium import Arrangement, arrangement_from_document
+from wblqa_cli.consortium.loader import arrangement_from_document
+from wblqa_cli.consortium.model import Arrangement
 
 FIXTURES = Path(__file__).parent / "data" / "consortium"
 #: A day after delivery, the first assessments and the AQD deadline of 2025-26.

@@ -17,7 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from consortium_helpers import AS_OF, MODELS, Doc, build, deleter, org, qual, setter
-from wblqa_cli import consortium as c
+from wblqa_cli.consortium.checks import check
+from wblqa_cli.consortium.report import Report, junit_xml
+from wblqa_cli.consortium.rules import latest_application_date, rules
 
 INTRO = "Introduction"
 WHAT = "What is a BTEC Collaborative arrangement"
@@ -206,13 +208,13 @@ BREAKS: list[tuple[str, str, Callable[[Doc], Any], str]] = [
 ]
 
 
-def failing(report: c.Report) -> set[str]:
+def failing(report: Report) -> set[str]:
     return {r.id for r in report.results if r.status == "fail"}
 
 
 @pytest.mark.parametrize("model", MODELS)
 def test_sound_arrangement_passes(model: str) -> None:
-    report = c.check(build(model), AS_OF)
+    report = check(build(model), AS_OF)
     assert not report.failed, [r for r in report.results if r.status != "pass"]
     assert report.summary()["warn"] == 0, [r for r in report.results if r.status == "warn"]
     assert report.model == model
@@ -225,10 +227,10 @@ def test_sound_arrangement_passes(model: str) -> None:
 def test_single_change_fails_exactly_that_check(
     check_id: str, model: str, mutate: Callable[[Doc], Any]
 ) -> None:
-    report = c.check(build(model, mutate), AS_OF)
+    report = check(build(model, mutate), AS_OF)
     assert failing(report) == {check_id}
     result = next(r for r in report.results if r.id == check_id)
-    rule = c.rules().check(check_id)
+    rule = rules().check(check_id)
     assert result.message.endswith(rule.action), "a failure says what to do"
     assert result.source == rule.source
 
@@ -236,12 +238,12 @@ def test_single_change_fails_exactly_that_check(
 def test_every_check_that_can_fail_has_a_breaking_change() -> None:
     """waivers.in-date only warns (an expired waiver stops applying; see its tests)."""
     covered = {b[0] for b in BREAKS}
-    assert covered == set(c.rules().check_ids) - {"waivers.in-date"}
+    assert covered == set(rules().check_ids) - {"waivers.in-date"}
 
 
 def test_checks_not_of_the_model_are_na() -> None:
-    report = c.check(build("informal"), AS_OF)
-    for rule in c.rules().checks:
+    report = check(build("informal"), AS_OF)
+    for rule in rules().checks:
         if "informal" not in rule.models:
             assert report.status_of(rule.id) == "n/a", rule.id
 
@@ -252,7 +254,7 @@ def test_checks_not_of_the_model_are_na() -> None:
 def test_latest_date_to_apply_is_six_weeks_before_delivery() -> None:
     a = build("formal")
     assert a.apply_by() == date(2025, 7, 28)
-    assert c.latest_application_date(date(2025, 9, 8)) == date(2025, 7, 28)
+    assert latest_application_date(date(2025, 9, 8)) == date(2025, 7, 28)
     assert build("informal").apply_by() is None
 
 
@@ -269,25 +271,25 @@ def test_latest_date_to_apply_is_six_weeks_before_delivery() -> None:
 def test_unsubmitted_application_warns_then_fails(as_of: date, status: str, fragment: str) -> None:
     # btec-collab-guide-1.1: Application — at least six weeks before delivery.
     a = build("formal", lambda d: [d.pop("approved"), d.pop("application_submitted")])
-    result = next(r for r in c.check(a, as_of).results if r.id == "application.submitted-in-time")
+    result = next(r for r in check(a, as_of).results if r.id == "application.submitted-in-time")
     assert result.status == status
     assert fragment in result.message
 
 
 def test_submitted_on_the_latest_day_is_in_time() -> None:
     a = build("formal", setter("application_submitted", value=date(2025, 7, 28)))
-    assert c.check(a, AS_OF).status_of("application.submitted-in-time") == "pass"
+    assert check(a, AS_OF).status_of("application.submitted-in-time") == "pass"
 
 
 def test_late_submission_states_how_late() -> None:
     a = build("formal", setter("application_submitted", value=date(2025, 7, 31)))
-    result = next(r for r in c.check(a, AS_OF).results if r.id == "application.submitted-in-time")
+    result = next(r for r in check(a, AS_OF).results if r.id == "application.submitted-in-time")
     assert "3 days after the latest date to apply, 2025-07-28" in result.message
 
 
 def test_dates_after_as_of_have_not_happened_yet() -> None:
     # As of 2025-07-10 the approval recorded for 2025-07-25 is still to come.
-    report = c.check(build("formal"), date(2025, 7, 10))
+    report = check(build("formal"), date(2025, 7, 10))
     assert report.status_of("application.approved-before-recruitment") == "warn"
     assert report.status_of("application.approved-before-delivery") == "warn"
     assert report.status_of("liv.appointed-this-year") == "warn"
@@ -298,7 +300,7 @@ def test_dates_after_as_of_have_not_happened_yet() -> None:
 
 def test_recruitment_without_approval_fails() -> None:
     a = build("formal", lambda d: d.pop("approved"))
-    report = c.check(a, date(2025, 8, 20))
+    report = check(a, date(2025, 8, 20))
     assert report.status_of("application.approved-before-recruitment") == "fail"
     assert report.status_of("application.approved-before-delivery") == "warn"
 
@@ -306,7 +308,7 @@ def test_recruitment_without_approval_fails() -> None:
 def test_first_assessment_before_delivery_start_counts_for_approval() -> None:
     a = build("formal", setter("qualifications", 0, "first_assessment", value=date(2025, 7, 20)))
     result = next(
-        r for r in c.check(a, AS_OF).results if r.id == "application.approved-before-delivery"
+        r for r in check(a, AS_OF).results if r.id == "application.approved-before-delivery"
     )
     assert result.status == "fail"
     assert "the first assessment on 2025-07-20" in result.message
@@ -314,15 +316,13 @@ def test_first_assessment_before_delivery_start_counts_for_approval() -> None:
 
 def test_aqd_not_completed_warns_until_the_deadline() -> None:
     a = build("informal", setter("organisations", 0, "aqd_completed", value=False))
-    assert c.check(a, date(2025, 10, 14)).status_of("aqd.every-centre") == "warn"
-    assert c.check(a, date(2025, 10, 15)).status_of("aqd.every-centre") == "fail"
+    assert check(a, date(2025, 10, 14)).status_of("aqd.every-centre") == "warn"
+    assert check(a, date(2025, 10, 15)).status_of("aqd.every-centre") == "fail"
 
 
 def test_missing_first_assessment_asks_for_it() -> None:
     a = build("formal", deleter("qualifications", 0, "first_assessment"))
-    result = next(
-        r for r in c.check(a, AS_OF).results if r.id == "standardisation.before-assessment"
-    )
+    result = next(r for r in check(a, AS_OF).results if r.id == "standardisation.before-assessment")
     assert result.status == "warn"
     assert "603/1234/5 has no first_assessment" in result.message
 
@@ -336,7 +336,7 @@ def test_unrecorded_optional_confirmations_warn() -> None:
             qual(d, 1).pop("assessment_site_jcq_compliant"),
         ],
     )
-    report = c.check(a, AS_OF)
+    report = check(a, AS_OF)
     for check_id in (
         "sv.delivery-sites-declared",
         "members.qa-access",
@@ -347,14 +347,14 @@ def test_unrecorded_optional_confirmations_warn() -> None:
 
 def test_exceptional_sub_site_is_na_before_approval() -> None:
     a = build("exceptional", lambda d: [d.pop("approved"), org(d, 0).pop("sub_site")])
-    assert c.check(a, date(2025, 7, 1)).status_of("exceptional.sub-site") == "n/a"
+    assert check(a, date(2025, 7, 1)).status_of("exceptional.sub-site") == "n/a"
 
 
 def test_approval_is_per_size_not_subject() -> None:
     # FAQ: approval for one size of a subject does not cover the others.
     a = build("informal", setter("qualifications", 0, "code", value="603/1236/9"))
     message = next(
-        r for r in c.check(a, AS_OF).results if r.id == "approval.per-qualification"
+        r for r in check(a, AS_OF).results if r.id == "approval.per-qualification"
     ).message
     assert "Riverside School lacks 603/1236/9" in message
     assert "Hillside" not in message.split(".")[0]
@@ -362,7 +362,7 @@ def test_approval_is_per_size_not_subject() -> None:
 
 def test_no_lead_makes_lead_dependent_checks_na() -> None:
     a = build("exceptional", _unlead)
-    report = c.check(a, AS_OF)
+    report = check(a, AS_OF)
     # The funded college is no longer the registering lead, so that check fails too.
     assert failing(report) == {"lead-centre.exactly-one", "registration.funded-centre-registers"}
     for check_id in ("lead-centre.approved", "exceptional.lead-registers", "exceptional.sub-site"):
@@ -393,7 +393,7 @@ def _waive(check_id: str, expires: date) -> Callable[[Doc], None]:
 
 
 def test_waiver_turns_a_failure_into_waived() -> None:
-    report = c.check(build("formal", _waive("members.progress-meetings", date(2026, 1, 31))), AS_OF)
+    report = check(build("formal", _waive("members.progress-meetings", date(2026, 1, 31))), AS_OF)
     result = next(r for r in report.results if r.id == "members.progress-meetings")
     assert result.status == "waived"
     assert "Termly meetings from January" in result.message
@@ -404,12 +404,12 @@ def test_waiver_turns_a_failure_into_waived() -> None:
 
 
 def test_waiver_expiring_on_the_day_still_applies() -> None:
-    report = c.check(build("formal", _waive("members.progress-meetings", AS_OF)), AS_OF)
+    report = check(build("formal", _waive("members.progress-meetings", AS_OF)), AS_OF)
     assert report.status_of("members.progress-meetings") == "waived"
 
 
 def test_expired_waiver_no_longer_applies_and_warns() -> None:
-    report = c.check(build("formal", _waive("members.progress-meetings", date(2025, 11, 2))), AS_OF)
+    report = check(build("formal", _waive("members.progress-meetings", date(2025, 11, 2))), AS_OF)
     assert report.status_of("members.progress-meetings") == "fail"
     result = next(r for r in report.results if r.id == "waivers.in-date")
     assert result.status == "warn"
@@ -417,9 +417,7 @@ def test_expired_waiver_no_longer_applies_and_warns() -> None:
 
 
 def test_waiver_does_not_hide_a_pass() -> None:
-    report = c.check(
-        build("formal", _waive("sv.delivery-sites-declared", date(2026, 1, 31))), AS_OF
-    )
+    report = check(build("formal", _waive("sv.delivery-sites-declared", date(2026, 1, 31))), AS_OF)
     assert report.status_of("sv.delivery-sites-declared") == "pass"
 
 
@@ -427,22 +425,22 @@ def test_waiver_does_not_hide_a_pass() -> None:
 
 
 def test_json_document_shape() -> None:
-    doc = c.check(build("formal"), AS_OF).as_json()
+    doc = check(build("formal"), AS_OF).as_json()
     assert set(doc) == {"arrangement", "model", "as_of", "apply_by", "results", "summary"}
     assert set(doc["summary"]) == {"pass", "fail", "warn", "n/a", "waived"}
     assert all(set(r) == {"id", "title", "status", "message", "source"} for r in doc["results"])
-    assert [r["id"] for r in doc["results"]] == list(c.rules().check_ids)
+    assert [r["id"] for r in doc["results"]] == list(rules().check_ids)
     assert sum(doc["summary"].values()) == len(doc["results"])
 
 
 def test_junit_parses_back_with_one_testcase_per_check() -> None:
     a = build("formal", setter("delivery_sites_declared", value=False))
-    report = c.check(a, AS_OF)
-    root = ET.fromstring(c.junit_xml(report))
+    report = check(a, AS_OF)
+    root = ET.fromstring(junit_xml(report))
     suite = root.find("testsuite")
     assert suite is not None
     cases = suite.findall("testcase")
-    assert len(cases) == len(c.rules().checks)
+    assert len(cases) == len(rules().checks)
     failed = [tc for tc in cases if tc.find("failure") is not None]
     assert [tc.get("name", "").split(":")[0] for tc in failed] == ["sv.delivery-sites-declared"]
     skipped = [tc for tc in cases if tc.find("skipped") is not None]
@@ -458,9 +456,9 @@ def test_mixed_groups_all_on_the_consortium_code_pass() -> None:
         for o in doc["organisations"]:
             o["registers_on"] = "consortium"
 
-    report = c.check(build("formal", mutate), AS_OF)
+    report = check(build("formal", mutate), AS_OF)
     assert report.status_of("registration.consortium-code") == "pass"
-    unrecorded = c.check(build("formal", setter("mixed_groups", value=True)), AS_OF)
+    unrecorded = check(build("formal", setter("mixed_groups", value=True)), AS_OF)
     assert unrecorded.status_of("registration.consortium-code") == "warn"
 
 
@@ -478,7 +476,7 @@ def test_unsubmitted_application_warns_exactly_until_six_weeks_before(
     a = replace(build("formal"), delivery_start=delivery, application_submitted=None, approved=None)
     assert a.apply_by() == delivery - timedelta(weeks=6)
     expected = "warn" if as_of <= delivery - timedelta(days=42) else "fail"
-    assert c.check(a, as_of).status_of("application.submitted-in-time") == expected
+    assert check(a, as_of).status_of("application.submitted-in-time") == expected
 
 
 @given(delivery=_DAYS, submitted=_DAYS)
@@ -488,4 +486,4 @@ def test_submission_passes_exactly_when_on_or_before_the_latest_date(
     a = replace(build("formal"), delivery_start=delivery, application_submitted=submitted)
     as_of = max(submitted, delivery)
     expected = "pass" if submitted <= delivery - timedelta(days=42) else "fail"
-    assert c.check(a, as_of).status_of("application.submitted-in-time") == expected
+    assert check(a, as_of).status_of("application.submitted-in-time") == expected

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from consortium_helpers import fixture_path
-from wblqa_cli import consortium as c
-from wblqa_cli.consortium_template import TEMPLATE
+from wblqa_cli.consortium.loader import parse_arrangement, read_arrangement_file
+from wblqa_cli.consortium.rules import rules
+from wblqa_cli.consortium.template import TEMPLATE
 
 AS_OF = "2025-11-03"
 
@@ -30,7 +31,7 @@ def test_init_to_stdout_is_the_template(invoke) -> None:  # type: ignore[no-unty
     result = invoke("consortium", "init")
     assert result.exit_code == 0, result.output
     assert result.stdout == TEMPLATE
-    c.parse_arrangement(result.stdout, "stdout")
+    parse_arrangement(result.stdout, "stdout")
 
 
 def test_init_writes_a_file_that_checks(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +104,7 @@ def test_check_junit_parses(invoke) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0, result.output
     root = ET.fromstring(result.stdout)
     cases = root.findall("./testsuite/testcase")
-    assert len(cases) == len(c.rules().checks)
+    assert len(cases) == len(rules().checks)
     assert not root.findall(".//failure")
     props = {p.get("name"): p.get("value") for p in root.iter("property")}
     assert props["apply_by"] == ""
@@ -254,7 +255,7 @@ def test_advise_uk_funded_and_functional_skills_add_steps(invoke) -> None:  # ty
     assert "public funding registers the learners" in steps
     assert "JCQ" in steps
     assert [r["reason"] for r in doc["reasons"]] == [
-        q.reason for q in c.rules().questions if q.id == "mixed-groups"
+        q.reason for q in rules().questions if q.id == "mixed-groups"
     ]
 
 
@@ -267,7 +268,7 @@ def test_advise_sharing_only_conflicts(invoke) -> None:  # type: ignore[no-untyp
 def test_advise_interactive_asks_every_question(invoke, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import questionary
 
-    from wblqa_cli.commands import consortium as cmd
+    from wblqa_cli.consortium import cli as cmd
 
     asked: list[str] = []
 
@@ -286,13 +287,13 @@ def test_advise_interactive_asks_every_question(invoke, monkeypatch: pytest.Monk
     monkeypatch.setattr(questionary, "confirm", confirm)
     result = invoke("consortium", "advise", "--json")
     assert result.exit_code == 0, result.output
-    assert asked == [q.question for q in c.rules().questions]
+    assert asked == [q.question for q in rules().questions]
     assert json.loads(result.stdout)["model"] == "exceptional"
 
 
 def test_every_advise_question_has_a_flag(invoke) -> None:  # type: ignore[no-untyped-def]
     help_text = invoke("consortium", "advise", "--help").stdout
-    for q in c.rules().questions:
+    for q in rules().questions:
         assert f"--{q.id}" in help_text, q.id
 
 
@@ -358,7 +359,7 @@ def test_list_arrangements_for_the_calendar(invoke) -> None:  # type: ignore[no-
     store = open_store()
     try:
         arrangements = list_arrangements(store)
-        assert arrangements == [c.read_arrangement_file(fixture_path("exceptional"))]
+        assert arrangements == [read_arrangement_file(fixture_path("exceptional"))]
         assert [e.action for e in entries(store, entity="arrangement")] == ["consortium.import"]
     finally:
         store.close()

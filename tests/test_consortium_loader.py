@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from consortium_helpers import MODELS, fixture_path
-from wblqa_cli.consortium import (
+from wblqa_cli.consortium.loader import (
     arrangement_from_document,
     parse_arrangement,
     read_arrangement_file,
 )
-from wblqa_cli.consortium_template import TEMPLATE
+from wblqa_cli.consortium.template import TEMPLATE
 from wblqa_cli.errors import InputError
 
 GOOD = fixture_path("formal").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 @pytest.mark.slow
 def test_advise_interactive_in_a_terminal(tmp_path: Path) -> None:
-    from wblqa_cli.consortium import rules
+    from wblqa_cli.consortium.rules import rules
 
     env = dict(os.environ, PYTHONPATH=str(SRC), WBLQA_DB=str(tmp_path / "w.db"), NO_COLOR="1")
     child = pexpect.spawn(

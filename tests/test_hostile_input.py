@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from wblqa_cli.cli import app
-from wblqa_cli.consortium_template import TEMPLATE
+from wblqa_cli.consortium.template import TEMPLATE
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

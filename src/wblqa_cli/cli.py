@@ -12,8 +12,8 @@ from wblqa_cli import __version__
 from wblqa_cli.admin import audit_cli, db_cli
 from wblqa_cli.aqd import cli as aqd
 from wblqa_cli.cli_common import State, database_error, report_error
-from wblqa_cli.commands import consortium as consortium_commands
 from wblqa_cli.commands import retention
+from wblqa_cli.consortium import cli as consortium_cli
 from wblqa_cli.cycle import calendar_cli, sector_cli
 from wblqa_cli.cycle import cli as cycle_cli
 from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
@@ -79,7 +79,7 @@ def root(
 
 
 app.add_typer(aqd.app, name="aqd")
-app.add_typer(consortium_commands.app, name="consortium")
+app.add_typer(consortium_cli.app, name="consortium")
 app.add_typer(retention.app, name="retention")
 app.add_typer(cycle_cli.app, name="cycle")
 app.add_typer(sector_cli.app, name="sector")

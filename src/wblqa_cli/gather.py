@@ -70,7 +70,7 @@ def aqd_progress(s: Store, year: AcademicYear) -> list[AqdProgress]:
 
 def arrangement_health(s: Store, today: date) -> list[ArrangementHealth]:
     """Each stored collaborative arrangement's check, reduced to what the status screen shows."""
-    from wblqa_cli.consortium import check
+    from wblqa_cli.consortium.checks import check
     from wblqa_cli.status.actions import ArrangementHealth
     from wblqa_cli.store.consortium import list_arrangements
 

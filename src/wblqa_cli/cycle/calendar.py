@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Literal
 from wblqa_cli.dates import AcademicYear
 
 if TYPE_CHECKING:
-    from wblqa_cli.consortium import Arrangement
+    from wblqa_cli.consortium.model import Arrangement
     from wblqa_cli.cycle.plan import Plan
     from wblqa_cli.cycle.rules import CycleRules
 
@@ -112,7 +112,7 @@ def arrangement_dates(arrangements: Iterable[Arrangement]) -> list[ArrangementDa
     lead time in the data), and each qualification's first assessment, before
     which its Lead Internal Verifier is appointed and standardisation done.
     """
-    from wblqa_cli.consortium import rules as consortium_rules
+    from wblqa_cli.consortium.rules import rules as consortium_rules
 
     r = consortium_rules()
     standardisation = next(

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from wblqa_cli.consortium import Arrangement
+from wblqa_cli.consortium.model import Arrangement
 from wblqa_cli.errors import InputError, StoreError
 from wblqa_cli.store.engine import Store
 

@@ -2,7 +2,7 @@
 
 The parsed file is kept as JSON text (the same shape as the TOML file, dates
 in ISO form) and read back through the same strict loader, so a stored copy
-is always a valid :class:`~wblqa_cli.consortium.Arrangement`. The name,
+is always a valid :class:`~wblqa_cli.consortium.model.Arrangement`. The name,
 model, year and key dates are columns too, for the AQD and the calendar.
 """
 
@@ -12,7 +12,8 @@ import json
 
 from sqlmodel import col, select
 
-from wblqa_cli.consortium import Arrangement, arrangement_from_document
+from wblqa_cli.consortium.loader import arrangement_from_document
+from wblqa_cli.consortium.model import Arrangement
 from wblqa_cli.errors import NotFound
 from wblqa_cli.store import audit
 from wblqa_cli.store import models as m

@@ -13,7 +13,7 @@ from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
 from wblqa_cli.output import console, fmt_date, print_json, say, table
 
 if TYPE_CHECKING:
-    from wblqa_cli.consortium import Report
+    from wblqa_cli.consortium.report import Report
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -35,7 +35,7 @@ def _format(value: str, json: bool) -> str:
 
 
 def _render(report: Report, fmt: str) -> None:
-    from wblqa_cli.consortium import STATUSES, junit_xml
+    from wblqa_cli.consortium.report import STATUSES, junit_xml
 
     if fmt == "json":
         print_json(report.as_json())
@@ -63,7 +63,7 @@ def init(
     ),
 ) -> None:
     """Write a commented arrangement file to fill in (refuses to overwrite a file)."""
-    from wblqa_cli.consortium_template import TEMPLATE
+    from wblqa_cli.consortium.template import TEMPLATE
 
     if output is None:
         sys.stdout.write(TEMPLATE)
@@ -92,8 +92,8 @@ def check(
     json: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
     """Check every prerequisite of the arrangement's model; exit 1 if any fails."""
-    from wblqa_cli.consortium import check as run_check
-    from wblqa_cli.consortium import read_arrangement_file
+    from wblqa_cli.consortium.checks import check as run_check
+    from wblqa_cli.consortium.loader import read_arrangement_file
 
     fmt = _format(format_, json)
     day = as_of(as_of_)
@@ -139,7 +139,7 @@ def advise(
 
     Asks on a terminal; otherwise give the flags that apply (or --sharing-only).
     """
-    from wblqa_cli.consortium import advise as run_advise
+    from wblqa_cli.consortium.advise import advise as run_advise
 
     answers = {
         "tech-award-2022": tech_award_2022,
@@ -172,7 +172,7 @@ def advise(
 
 def _ask() -> dict[str, bool]:
     """The advise questions on a terminal (questionary); the answers by question id."""
-    from wblqa_cli.consortium import rules
+    from wblqa_cli.consortium.rules import rules
 
     require_tty(
         "`wblqa consortium advise`",
@@ -200,7 +200,7 @@ def import_(
     file: str = typer.Argument(..., help="The arrangement file to store (validated first)."),
 ) -> None:
     """Store an arrangement (same name: update it) so the AQD and calendar know of it."""
-    from wblqa_cli.consortium import read_arrangement_file
+    from wblqa_cli.consortium.loader import read_arrangement_file
     from wblqa_cli.store.consortium import save_arrangement
 
     arrangement = read_arrangement_file(file)
@@ -264,7 +264,7 @@ def show(
     json: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
     """Re-run the check on a stored arrangement; exit 1 if any prerequisite fails."""
-    from wblqa_cli.consortium import check as run_check
+    from wblqa_cli.consortium.checks import check as run_check
     from wblqa_cli.store.consortium import get_arrangement
 
     fmt = _format(format_, json)
@@ -279,8 +279,8 @@ def diff(
     json: bool = JSON_OPTION,
 ) -> None:
     """Name the changes that need an amendment application or a new arrangement."""
-    from wblqa_cli.consortium import diff as run_diff
-    from wblqa_cli.consortium import read_arrangement_file
+    from wblqa_cli.consortium.diff import diff as run_diff
+    from wblqa_cli.consortium.loader import read_arrangement_file
 
     result = run_diff(read_arrangement_file(old), read_arrangement_file(new))
     if json:

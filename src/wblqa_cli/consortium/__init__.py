@@ -1,0 +1,1 @@
+"""Collaborative arrangements (consortia): the file, its checks, advice, diff and commands."""
