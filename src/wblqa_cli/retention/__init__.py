@@ -1,0 +1,1 @@
+"""Retention of learner work and QA documents: rules, deadlines, CSV files, commands."""

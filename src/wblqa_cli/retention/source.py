@@ -1,0 +1,89 @@
+"""A CSV file or standard input, to be read more than once.
+
+Standard input is spooled to a temporary file so that it can be read twice
+too. Lines are decoded one at a time, so a byte that is not UTF-8 is reported
+on its own line; every other error names the file, the line, the column and the
+value (:func:`cell_where`).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
+
+from wblqa_cli.csvio import CsvReader
+from wblqa_cli.errors import InputError, where
+
+_SPOOL_BYTES = 16 * 1024 * 1024
+
+
+class Source:
+    """A CSV file or standard input that can be read more than once."""
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        self.raw = raw
+        self.name = name
+
+    def lines(self, digest: Hash | None = None) -> Iterator[str]:
+        """Decoded lines from the start; a non-UTF-8 line is an error naming its number.
+
+        ``digest``, if given, is fed every byte read, so that a file read to its
+        end has been hashed whole on the way.
+        """
+        self.raw.seek(0)
+        for number, data in enumerate(self.raw, start=1):
+            if digest is not None:
+                digest.update(data)
+            if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            try:
+                yield data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{self.name}, line {number}: not UTF-8 text "
+                    f"(byte 0x{data[exc.start]:02x} at character {exc.start + 1}).",
+                    hint="Save the file as 'CSV UTF-8' from your spreadsheet.",
+                ) from None
+
+    def reader(
+        self, required: tuple[str, ...], optional: tuple[str, ...], digest: Hash | None = None
+    ) -> CsvReader:
+        return CsvReader(self.lines(digest), self.name, required, optional)  # type: ignore[arg-type]
+
+
+@contextmanager
+def open_source(name: str) -> Iterator[Source]:
+    """``name`` as a :class:`Source`; ``-`` spools standard input to a temporary file."""
+    if name == "-":
+        stdin = getattr(sys.stdin, "buffer", None)
+        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+            if stdin is not None:
+                while chunk := stdin.read(1 << 20):
+                    spool.write(chunk)
+            else:  # a text stream without a buffer (some test harnesses)
+                spool.write(sys.stdin.read().encode("utf-8"))
+            yield Source(spool, "<stdin>")  # type: ignore[arg-type]
+        return
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not a CSV file.")
+    if not path.is_file():
+        raise InputError(f"{name}: no such file.")
+    with path.open("rb") as raw:
+        yield Source(raw, name)
+
+
+def cell_where(name: str, line: int, column: str) -> str:
+    return where(name, f"line {line}", f"column {column!r}")
+
+
+def lazy_where(name: str, line: int, column: str) -> Callable[[], str]:
+    """Where a cell is, worked out only if an error needs it."""
+    return lambda: cell_where(name, line, column)
