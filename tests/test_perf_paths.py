@@ -20,7 +20,7 @@ from wblqa_cli.store import Store, open_store
 from wblqa_cli.store import models as m
 from wblqa_cli.store.bulk import BulkInsert
 from wblqa_cli.store.centres import add_centre, save_programmes
-from wblqa_cli.store.retention import ROW_COLUMNS
+from wblqa_cli.store.retention_import import ROW_COLUMNS
 
 _R = m.RetentionRecord.__table__  # type: ignore[attr-defined]
 NOW = datetime(2025, 7, 15, 9, 30, 12, 345678, tzinfo=UTC)
@@ -216,7 +216,7 @@ def test_aqd_export_of_a_current_store_loads_no_orm_and_no_alembic(tmp_path: Pat
 
 def test_date_cells_known_is_only_what_parse_gave_before() -> None:
     from wblqa_cli.errors import InputError
-    from wblqa_cli.retention import DateCells
+    from wblqa_cli.retention.deadline import DateCells
 
     cells = DateCells()
     assert cells.known("15/07/2025") is None

@@ -674,7 +674,7 @@ def test_retention_table_matches_its_model(invoke) -> None:  # type: ignore[no-u
 
 
 def test_every_retention_command_has_help(invoke) -> None:  # type: ignore[no-untyped-def]
-    from wblqa_cli.commands.retention import app
+    from wblqa_cli.retention.cli import app
 
     names = [c.name for c in app.registered_commands]
     assert set(names) >= {

@@ -47,7 +47,7 @@ def _archive(replace: dict[int, str] | None = None, prefix: str = "R") -> str:
 def batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Batches of 1,000 rows; the sizes of the batches the bulk insert wrote, in order."""
     from wblqa_cli.store import bulk
-    from wblqa_cli.store import retention as store_retention
+    from wblqa_cli.store import retention_import as store_retention
 
     monkeypatch.setattr(store_retention, "CHUNK", 1_000)
     written: list[int] = []

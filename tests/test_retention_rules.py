@@ -20,27 +20,26 @@ from hypothesis import strategies as st
 
 from wblqa_cli.dates import parse_date
 from wblqa_cli.errors import InputError
-from wblqa_cli.retention import (
-    DISPOSABLE,
-    DISPOSED,
-    LEARNER_WORK,
-    ON_HOLD,
-    QA_DOCUMENTS,
-    RETAIN,
-    UNKNOWN,
+from wblqa_cli.retention.deadline import (
     DateCells,
     Deadline,
-    Period,
-    StoredRecord,
     Triggers,
     Undetermined,
     calc,
     deadline,
-    disposal_refusal,
     fast_date,
-    load_rules,
+)
+from wblqa_cli.retention.records import (
+    DISPOSABLE,
+    DISPOSED,
+    ON_HOLD,
+    RETAIN,
+    UNKNOWN,
+    StoredRecord,
+    disposal_refusal,
     status_on,
 )
+from wblqa_cli.retention.rules import LEARNER_WORK, QA_DOCUMENTS, Period, load_rules
 
 FAQ = "btec-collab-guide-1.1: Frequently asked questions"
 TOP_UP = "pearson-support:BTEC-Retention-Of-Learner-Work-Evidence"

@@ -12,12 +12,12 @@ from wblqa_cli import __version__
 from wblqa_cli.admin import audit_cli, db_cli
 from wblqa_cli.aqd import cli as aqd
 from wblqa_cli.cli_common import State, database_error, report_error
-from wblqa_cli.commands import retention
 from wblqa_cli.consortium import cli as consortium_cli
 from wblqa_cli.cycle import calendar_cli, sector_cli
 from wblqa_cli.cycle import cli as cycle_cli
 from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
 from wblqa_cli.registry import centre_cli, programme_cli
+from wblqa_cli.retention import cli as retention_cli
 from wblqa_cli.status import cli as status_cli
 
 
@@ -80,7 +80,7 @@ def root(
 
 app.add_typer(aqd.app, name="aqd")
 app.add_typer(consortium_cli.app, name="consortium")
-app.add_typer(retention.app, name="retention")
+app.add_typer(retention_cli.app, name="retention")
 app.add_typer(cycle_cli.app, name="cycle")
 app.add_typer(sector_cli.app, name="sector")
 app.command("calendar")(calendar_cli.calendar)

@@ -115,7 +115,7 @@ def status(s: Store, year: AcademicYear, today: date) -> Status:
 def calendar_obligations(s: Store, year: AcademicYear, today: date) -> list[Obligation]:
     """Every dated obligation of ``year``: the plan, stored arrangements, retention disposals."""
     from wblqa_cli.cycle.calendar import DisposalDate, arrangement_dates, obligations_for
-    from wblqa_cli.retention import load_rules
+    from wblqa_cli.retention.rules import load_rules
     from wblqa_cli.store.consortium import list_arrangements
     from wblqa_cli.store.retention import disposal_dates
 

@@ -13,6 +13,7 @@ from wblqa_cli.output import console, fmt_date, print_json, say, table
 
 if TYPE_CHECKING:
     from wblqa_cli.cycle.key_dates import KeyDate
+    from wblqa_cli.cycle.plan import Plan
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -58,37 +59,49 @@ def plan_(
         return
     say(f"[bold]Verification plan {p.academic_year}[/bold] (as of {fmt_date(p.as_of)})")
     if p.programmes:
-        t = table("Code", "Programme (sector)", "LSV", "Min SV", "DCS expiry", "Certification")
-        for column in (0, 2, 3, 4):
-            t.columns[column].no_wrap = True
-        for pp in p.programmes:
-            s = pp.scope
-            sector = f"group {s.group.code}" if s.group else s.sector.key if s.sector else None
-            title = re.sub(r"^(pearson\s+)?(btec\s+)?", "", pp.title, flags=re.I)
-            dcs = _short(pp.dcs_expiry)
-            if pp.dcs_status in ("expired", "expiring"):
-                dcs = f"[bold]{dcs} ![/bold]"
-            t.add_row(
-                escape(pp.code),
-                escape(title) + (f" [dim]({escape(sector)})[/dim]" if sector else ""),
-                "in" if s.rule.in_lsv_scope else "out",
-                str(s.rule.min_standards_verification),
-                dcs,
-                ", ".join(_short(d) for d in pp.expected_certification) or "—",
-            )
-        console().print(t)
-        say(
-            "Min SV: the least standards-verification activities a year (remote visits "
-            "when in LSV scope); see `wblqa cycle plan --json` for each reason."
-        )
-        for pp in p.programmes:
-            for w in pp.warnings:
-                say(f"[bold]! {escape(pp.code)}[/bold]: {escape(w)}")
-        for pp in p.programmes:
-            for n in pp.notes:
-                say(f"  {escape(pp.code)}: {escape(n)}")
+        _say_programmes(p)
     for n in p.notes:
         say(escape(n))
+    _say_key_dates(p)
+
+
+def _say_programmes(p: Plan) -> None:
+    from rich.markup import escape
+
+    t = table("Code", "Programme (sector)", "LSV", "Min SV", "DCS expiry", "Certification")
+    for column in (0, 2, 3, 4):
+        t.columns[column].no_wrap = True
+    for pp in p.programmes:
+        s = pp.scope
+        sector = f"group {s.group.code}" if s.group else s.sector.key if s.sector else None
+        title = re.sub(r"^(pearson\s+)?(btec\s+)?", "", pp.title, flags=re.I)
+        dcs = _short(pp.dcs_expiry)
+        if pp.dcs_status in ("expired", "expiring"):
+            dcs = f"[bold]{dcs} ![/bold]"
+        t.add_row(
+            escape(pp.code),
+            escape(title) + (f" [dim]({escape(sector)})[/dim]" if sector else ""),
+            "in" if s.rule.in_lsv_scope else "out",
+            str(s.rule.min_standards_verification),
+            dcs,
+            ", ".join(_short(d) for d in pp.expected_certification) or "—",
+        )
+    console().print(t)
+    say(
+        "Min SV: the least standards-verification activities a year (remote visits "
+        "when in LSV scope); see `wblqa cycle plan --json` for each reason."
+    )
+    for pp in p.programmes:
+        for w in pp.warnings:
+            say(f"[bold]! {escape(pp.code)}[/bold]: {escape(w)}")
+    for pp in p.programmes:
+        for n in pp.notes:
+            say(f"  {escape(pp.code)}: {escape(n)}")
+
+
+def _say_key_dates(p: Plan) -> None:
+    from rich.markup import escape
+
     say("")
     t = table("When", "Date", "What", title=f"Key dates {p.academic_year}")
     for k in p.key_dates:

@@ -138,7 +138,7 @@ def plan(
 ) -> Plan:
     """The year's verification plan for ``programmes``, as of ``today``.
 
-    ``aqd`` is the year's AQD deadline (default: from the data, see deadlines.py;
+    ``aqd`` is the year's AQD deadline (default: from the data, see aqd/deadlines.py;
     pass one a user set).
     """
     from wblqa_cli.aqd.deadlines import deadline_for

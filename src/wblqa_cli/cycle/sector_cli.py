@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION
 from wblqa_cli.output import console, print_json, say, table
+
+if TYPE_CHECKING:
+    from wblqa_cli.cycle.lookup import Lookup
+    from wblqa_cli.cycle.rules import CycleRules
+    from wblqa_cli.cycle.sectors import SectorGroup
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -24,8 +32,6 @@ def lookup(
     json: bool = JSON_OPTION,
 ) -> None:
     """Say whether a qualification is in LSV scope and the least verification to expect."""
-    from rich.markup import escape
-
     from wblqa_cli.cycle.lookup import lookup as look_up
     from wblqa_cli.errors import InputError
 
@@ -38,6 +44,25 @@ def lookup(
     if json:
         print_json(found.as_json())
         return
+    _say_lookup(found, query)
+
+
+@app.command("list")
+def list_(json: bool = JSON_OPTION) -> None:
+    """List the sector groups taken out of LSV, and the named sectors programmes can carry."""
+    from wblqa_cli.cycle.rules import load_rules, load_sector_groups
+
+    rules = load_rules()
+    groups = load_sector_groups()
+    if json:
+        print_json(_sectors_json(rules, groups))
+        return
+    _say_sectors(rules, groups)
+
+
+def _say_lookup(found: Lookup, query: str) -> None:
+    from rich.markup import escape
+
     rule = found.rule
     scope = "in LSV scope" if rule.in_lsv_scope else "not in LSV scope"
     if found.kind == "group" and found.group is not None:
@@ -70,42 +95,36 @@ def lookup(
             say(f"  {escape(title)}")
 
 
-@app.command("list")
-def list_(json: bool = JSON_OPTION) -> None:
-    """List the sector groups taken out of LSV, and the named sectors programmes can carry."""
-    from wblqa_cli.cycle.rules import load_rules, load_sector_groups
-
-    rules = load_rules()
-    groups = load_sector_groups()
+def _sectors_json(rules: CycleRules, groups: Sequence[SectorGroup]) -> dict[str, object]:
     listed = rules.listed_group
-    if json:
-        print_json(
+    return {
+        "groups": [
             {
-                "groups": [
-                    {
-                        "code": g.code,
-                        "name": g.name,
-                        "source_name": g.source_name,
-                        "title_count": len(g.titles),
-                        "in_lsv_scope": listed.in_lsv_scope,
-                        "min_standards_verification": listed.min_standards_verification,
-                        "source": g.source,
-                    }
-                    for g in groups
-                ],
-                "sectors": [
-                    {
-                        "key": s.key,
-                        "name": s.name,
-                        "in_lsv_scope": s.rule.in_lsv_scope,
-                        "min_standards_verification": s.rule.min_standards_verification,
-                        "source": s.rule.source,
-                    }
-                    for s in rules.sectors.values()
-                ],
+                "code": g.code,
+                "name": g.name,
+                "source_name": g.source_name,
+                "title_count": len(g.titles),
+                "in_lsv_scope": listed.in_lsv_scope,
+                "min_standards_verification": listed.min_standards_verification,
+                "source": g.source,
             }
-        )
-        return
+            for g in groups
+        ],
+        "sectors": [
+            {
+                "key": s.key,
+                "name": s.name,
+                "in_lsv_scope": s.rule.in_lsv_scope,
+                "min_standards_verification": s.rule.min_standards_verification,
+                "source": s.rule.source,
+            }
+            for s in rules.sectors.values()
+        ],
+    }
+
+
+def _say_sectors(rules: CycleRules, groups: Sequence[SectorGroup]) -> None:
+    listed = rules.listed_group
     t = table("Group", "Name", "Listed as", "Titles", title="Sector groups not in LSV scope")
     for g in groups:
         t.add_row(g.code, g.name, g.source_name, str(len(g.titles)))
