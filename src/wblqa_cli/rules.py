@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -24,8 +25,39 @@ from wblqa_cli.errors import DataError, InputError, WblqaError
 
 #: Document short names a ``source`` may cite (see shared/reference/README.md).
 SOURCE_PREFIXES = ("wbl-qa-model-2024-25:", "btec-collab-guide-1.1:", "pearson-support:")
+#: The ``source`` of a number or default that no guidance gives: the tool's own (with a reason).
+WBLQA_DEFAULT = "wblqa default"
+#: A rule's strength: ``must`` fails when broken, ``should`` warns.
+STRENGTHS = ("must", "should")
+#: A secondary source: it may only ask (``should``); the two guides stand over it.
+SECONDARY_PREFIX = "pearson-support:"
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Cited:
+    """Where a rule comes from and how strong it is, as read by :meth:`Table.cited`.
+
+    ``source`` is a citation or :data:`WBLQA_DEFAULT` (then ``reason`` says why);
+    ``strength`` is ``must`` or ``should``; ``strength_basis`` says which words of
+    the source decide it.
+    """
+
+    source: str
+    strength: str
+    strength_basis: str
+    reason: str | None = None
+
+    @property
+    def own_default(self) -> bool:
+        return self.source == WBLQA_DEFAULT
+
+    def shown(self) -> str:
+        """The source as a person reads it: the citation, or the tool's own default and why."""
+        if self.own_default:
+            return f"wblqa's own default ({self.reason})"
+        return self.source
 
 
 def data_dir() -> Traversable:
@@ -172,6 +204,27 @@ class Table:
                 f"{value!r} must cite a document ({', '.join(SOURCE_PREFIXES)}) and a section",
             )
         return value
+
+    def citation(self, key: str = "source") -> tuple[str, str | None]:
+        """A citation, or ``wblqa default`` with its one-line ``reason``: (source, reason)."""
+        value = self.text(key)
+        if value == WBLQA_DEFAULT:
+            return value, self.text("reason")
+        return self.source(key), None
+
+    def cited(self) -> Cited:
+        """``source`` (or the tool's own default), ``strength`` and ``strength_basis``.
+
+        A secondary source (``pearson-support:…``) may only be ``should``.
+        """
+        source, reason = self.citation()
+        strength = self.text("strength", choices=STRENGTHS)
+        if strength == "must" and source.startswith(SECONDARY_PREFIX):
+            raise self.fail(
+                "strength",
+                f"is 'must', but {source!r} is a secondary source: it may only be 'should'",
+            )
+        return Cited(source, strength, self.text("strength_basis"), reason)
 
     def done(self) -> None:
         """Reject keys no getter asked for (a typo in a file is an error, not a default)."""
