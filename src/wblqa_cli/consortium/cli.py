@@ -42,13 +42,13 @@ def _render(report: Report, fmt: str) -> None:
     elif fmt == "junit":
         sys.stdout.write(junit_xml(report))
     else:
-        t = table("Status", "Check", "What we found / what to do", "Source")
+        t = table("Status", "Check", "What we found / what to do", "Source; strength")
         t.columns[1].overflow = "fold"  # a check id is never cut short
         for status in STATUSES:
             for r in report.results:
                 if r.status == status:
                     label = f"[{_STYLE[status]}]{_LABEL[status]}[/]"
-                    t.add_row(label, f"{r.id}\n{r.title}", r.message, r.source)
+                    t.add_row(label, f"{r.id}\n{r.title}", r.message, r.source_text())
         console().print(t)
         say(report.summary_line())
         say(report.apply_by_text())
@@ -204,6 +204,11 @@ def import_(
     from wblqa_cli.store.consortium import save_arrangement
 
     arrangement = read_arrangement_file(file)
+    if arrangement.unedited_template:
+        raise InputError(
+            f"{file}: is the unedited template (unedited_template = true): fill it in with "
+            "your arrangement and delete that line before storing it."
+        )
     created = save_arrangement(store(ctx), arrangement)
     verb = "Stored" if created else "Updated"
     say(
@@ -279,6 +284,7 @@ def diff(
     json: bool = JSON_OPTION,
 ) -> None:
     """Name the changes that need an amendment application or a new arrangement."""
+    from wblqa_cli.consortium.diff import NEEDS
     from wblqa_cli.consortium.diff import diff as run_diff
     from wblqa_cli.consortium.loader import read_arrangement_file
 
@@ -290,12 +296,13 @@ def diff(
         say("No changes.")
         return
     t = table("Needs", "Change", "Subject", "Detail", "Source")
-    order = {"new-arrangement": 0, "amendment": 1, "none": 2}
-    for c in sorted(result.changes, key=lambda c: order[c.needs]):
+    for c in sorted(result.changes, key=lambda c: NEEDS.index(c.needs)):
         t.add_row(c.needs, c.change, c.subject, c.detail, c.source)
     console().print(t)
     verdict = {
         "new-arrangement": "A new arrangement must be set up with Pearson.",
+        "withdrawal": "The Lead Centre withdraws the arrangement: it is no longer needed.",
+        "ask-pearson": "The guide leaves open what a change here needs: ask Pearson Support.",
         "amendment": "The Lead Centre must apply to Pearson to amend the arrangement.",
         "none": "No application to Pearson is needed for these changes.",
     }[result.needs]

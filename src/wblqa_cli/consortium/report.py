@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from wblqa_cli.consortium.model import Waiver
 from wblqa_cli.consortium.rules import rules
+from wblqa_cli.rules import Cited
 
 #: Display order: what needs action first.
 STATUSES = ("fail", "warn", "waived", "pass", "n/a")
@@ -18,15 +20,32 @@ class Result:
     title: str
     status: str
     message: str
-    source: str
+    cited: Cited
+    waiver: Waiver | None = None
 
-    def as_json(self) -> dict[str, str]:
+    @property
+    def source(self) -> str:
+        """The citation, or ``wblqa default`` for a check of the tool's own."""
+        return self.cited.source
+
+    def source_text(self) -> str:
+        """Source and strength as a person reads them (the tool's own default says so)."""
+        return f"{self.cited.shown()}; {self.cited.strength}"
+
+    def as_json(self) -> dict[str, Any]:
+        w = self.waiver
         return {
             "id": self.id,
             "title": self.title,
             "status": self.status,
+            "strength": self.cited.strength,
+            "strength_basis": self.cited.strength_basis,
             "message": self.message,
-            "source": self.source,
+            "source": self.cited.source,
+            "default_reason": self.cited.reason,
+            "waiver": None
+            if w is None
+            else {"reason": w.reason, "approved_by": w.approved_by, "expires": w.expires},
         }
 
 
@@ -115,11 +134,14 @@ def junit_xml(report: Report) -> str:
         )
         if r.status == "fail":
             failure = ET.SubElement(case, "failure", message=r.message, type="prerequisite")
-            failure.text = f"{r.message}\nSource: {r.source}"
+            failure.text = f"{r.message}\nSource: {r.source_text()}"
         elif r.status in ("n/a", "waived"):
             ET.SubElement(case, "skipped", message=f"{r.status}: {r.message}")
         out = ET.SubElement(case, "system-out")
-        out.text = f"[{r.status}] {r.message}\nSource: {r.source}"
+        out.text = (
+            f"[{r.status}] {r.message}\nSource: {r.source_text()}\n"
+            f"Strength: {r.cited.strength}: {r.cited.strength_basis}"
+        )
     out = ET.SubElement(suite, "system-out")
     out.text = report.apply_by_text()
     ET.indent(suites)
