@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from consortium_helpers import AS_OF, Doc, build, deleter, fixture_path, org, setter
 from wblqa_cli.consortium.checks import check
@@ -153,6 +155,7 @@ def _liv_and_standardised(day: date) -> object:
         pytest.param(date(2025, 8, 31), "pass", id=f"eve-of-the-year[{QA}: each year]"),
         pytest.param(date(2025, 5, 31), "fail", id=f"day-before-window[{QA}: annually]"),
         pytest.param(date(2026, 8, 31), "pass", id=f"last-day-of-the-year[{QA}: each year]"),
+        pytest.param(date(2026, 9, 1), "fail", id=f"day-after-the-year[{QA}: each year]"),
     ],
 )
 def test_appointment_and_standardisation_just_before_the_year_count_for_it(
@@ -164,6 +167,14 @@ def test_appointment_and_standardisation_just_before_the_year_count_for_it(
     report = check(a, as_of)
     assert report.status_of("liv.appointed-this-year") == expected
     assert report.status_of("standardisation.this-year") == expected
+
+
+@given(day=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)))
+def test_a_date_counts_for_the_year_exactly_inside_the_window(day: date) -> None:
+    a = build("formal", _liv_and_standardised(day))
+    counts = date(2025, 6, 1) <= day <= date(2026, 8, 31)
+    report = check(a, max(AS_OF, day))
+    assert (report.status_of("liv.appointed-this-year") == "pass") is counts
 
 
 def test_the_window_is_data_marked_as_the_tools_own_default() -> None:
