@@ -120,6 +120,21 @@ def _check_entry(doc: Any, check_id: str) -> Any:
             r"\[application\], key 'strength': is missing",
             id="lead-time-without-strength",
         ),
+        pytest.param(
+            lambda d: d["diff"]["centre-added"].update(needs="maybe"),
+            r"\[diff\], \[centre-added\], key 'needs': is 'maybe'; expected one of",
+            id="diff-unknown-needs",
+        ),
+        pytest.param(
+            lambda d: d["diff"].pop("lead-handed-over"),
+            r"\[diff\], key 'lead-handed-over': is missing",
+            id="diff-situation-missing",
+        ),
+        pytest.param(
+            lambda d: d["diff"].update({"lead-renamed": d["diff"]["centre-added"]}),
+            r"\[diff\], key 'lead-renamed': is not a known key",
+            id="diff-unknown-situation",
+        ),
     ],
 )
 def test_loader_refuses_bad_strength_data(
@@ -169,6 +184,18 @@ def test_unknown_advise_answer_is_an_input_error() -> None:
 
     with pytest.raises(InputError, match="Unknown advise question"):
         advise({"mixed-group": True})
+
+
+def test_what_a_diff_needs_follows_the_data(patched_doc: Patch) -> None:
+    from consortium_helpers import build, fixture_path
+    from wblqa_cli.consortium.diff import diff
+    from wblqa_cli.consortium.loader import read_arrangement_file
+
+    old = read_arrangement_file(fixture_path("formal"))
+    new = build("formal", lambda d: d["organisations"].pop(1))
+    assert diff(old, new).needs == "amendment"
+    patched_doc(lambda d: d["diff"]["centre-withdrawn"].update(needs="ask-pearson"))
+    assert diff(old, new).needs == "ask-pearson"
 
 
 def test_arrangement_model_matches_migrated_schema(db_path) -> None:  # type: ignore[no-untyped-def]

@@ -284,9 +284,9 @@ def diff(
     json: bool = JSON_OPTION,
 ) -> None:
     """Name the changes that need an amendment application or a new arrangement."""
-    from wblqa_cli.consortium.diff import NEEDS
     from wblqa_cli.consortium.diff import diff as run_diff
     from wblqa_cli.consortium.loader import read_arrangement_file
+    from wblqa_cli.consortium.rules import NEEDS
 
     result = run_diff(read_arrangement_file(old), read_arrangement_file(new))
     if json:

@@ -1,4 +1,9 @@
-"""Diff two versions of an arrangement: each change and what it needs from Pearson."""
+"""Diff two versions of an arrangement: each change and what it needs from Pearson.
+
+What each kind of change needs (and the section that says so) is data: the
+``[diff]`` table of ``data/consortium.toml``. This module only tells the
+situations apart and names what changed.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wblqa_cli.consortium.model import Arrangement
-
-#: What a change needs from Pearson, strongest first.
-NEEDS = ("new-arrangement", "withdrawal", "ask-pearson", "amendment", "none")
+from wblqa_cli.consortium.rules import NEEDS, rules
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,10 @@ class Diff:
         }
 
 
-_WHAT = "btec-collab-guide-1.1: What is a BTEC Collaborative arrangement?"
-_APPLICATION = "btec-collab-guide-1.1: Application"
-_QA = "btec-collab-guide-1.1: Quality Assurance for BTEC Collaborative Arrangements"
+def _change(situation: str, change: str, subject: str, what: str) -> Change:
+    """A change, with what its situation needs, the rule's words and its source from the data."""
+    rule = rules().changes[situation]
+    return Change(rule.needs, change, subject, f"{what}: {rule.says}.", rule.source)
 
 
 def _fields_changed(old: object, new: object) -> list[str]:
@@ -55,32 +59,12 @@ def _fields_changed(old: object, new: object) -> list[str]:
 def _model_change(old: Arrangement, new: Arrangement) -> list[Change]:
     if old.model == new.model:
         return []
-    if new.model == "informal":
-        return [
-            Change(
-                "withdrawal",
-                "model-changed",
-                "model",
-                f"{old.model} → informal: an informal collaboration needs no arrangement with "
-                f"Pearson, so the Lead Centre withdraws the {old.model} arrangement and tells "
-                "Pearson it is no longer active.",
-                _QA,
-            )
-        ]
-    return [
-        Change(
-            "new-arrangement",
-            "model-changed",
-            "model",
-            f"{old.model} → {new.model}: the Lead Centre applies for a {new.model} arrangement, "
-            "approved before recruitment and delivery.",
-            _APPLICATION,
-        )
-    ]
+    situation = "model-to-informal" if new.model == "informal" else "model-changed"
+    return [_change(situation, "model-changed", "model", f"{old.model} → {new.model}")]
 
 
 def _lead_change(old: Arrangement, new: Arrangement) -> list[Change]:
-    """A change of Lead Centre: the guide's words when the old lead leaves; what it leaves open."""
+    """A change of Lead Centre: the old lead leaving, or handing over and staying in."""
     old_lead, new_lead = old.lead, new.lead
     if "informal" in (old.model, new.model) or old_lead is None:
         return []
@@ -88,144 +72,73 @@ def _lead_change(old: Arrangement, new: Arrangement) -> list[Change]:
         return []
     to = new_lead.name if new_lead else "no Lead Centre named"
     if old_lead.key not in {o.key for o in new.organisations}:
-        return [
-            Change(
-                "new-arrangement",
-                "lead-withdrawn",
-                old_lead.name,
-                f"{old_lead.name}, the Lead Centre, withdraws or closes (new lead: {to}): it "
-                "tells Pearson at once who the new Lead Centre will be, and a new arrangement "
-                "must be set up.",
-                _APPLICATION,
-            )
-        ]
-    return [
-        Change(
-            "ask-pearson",
-            "lead-changed",
-            old_lead.name,
-            f"The Lead Centre changes from {old_lead.name} to {to}, and {old_lead.name} stays "
-            "in. The guide asks for a new arrangement only when the Lead Centre withdraws or "
-            "closes, and has changes approved by an amendment; it does not say which a hand-over "
-            "is. Ask Pearson before relying on either.",
-            _APPLICATION,
-        )
-    ]
+        what = f"{old_lead.name}, the Lead Centre, leaves (new lead: {to})"
+        return [_change("lead-withdrawn", "lead-withdrawn", old_lead.name, what)]
+    what = f"The Lead Centre changes from {old_lead.name} to {to}, and {old_lead.name} stays in"
+    return [_change("lead-handed-over", "lead-changed", old_lead.name, what)]
 
 
-def _membership_needs(old: Arrangement, new: Arrangement) -> tuple[str, str | None, str]:
-    """What adding or removing a centre or qualification needs: (needs, why not, source)."""
+def _membership(old: Arrangement, new: Arrangement, kind: str) -> str:
+    """The situation of a centre or qualification added or withdrawn (``kind``)."""
     if old.model != new.model:
-        return "none", "part of the model change above", _APPLICATION
+        return "membership-with-model-change"
     if new.model == "informal":
-        return "none", "an informal collaboration makes no application to Pearson", _WHAT
-    return "amendment", None, _QA
+        return "informal-membership"
+    return kind
 
 
 def diff(old: Arrangement, new: Arrangement) -> Diff:
     """Name the changes between two versions and what each needs from Pearson."""
     out = _model_change(old, new) + _lead_change(old, new)
-    leaving_lead = {old.lead.key for c in out if c.change == "lead-withdrawn" and old.lead}
-    needs, why_not, member_source = _membership_needs(old, new)
+    leaving = old.lead.key if old.lead and any(c.change == "lead-withdrawn" for c in out) else None
 
-    def member(change: str, subject: str, what: str, ask: str) -> Change:
-        detail = f"{what}: {ask if why_not is None else why_not}."
-        return Change(needs, change, subject, detail, member_source)
+    def member(kind: str, subject: str, what: str) -> None:
+        out.append(_change(_membership(old, new, kind), kind, subject, what))
 
     olds = {o.key: o for o in old.organisations}
     news = {o.key: o for o in new.organisations}
     for key, o in news.items():
         if key not in olds:
-            out.append(
-                member(
-                    "centre-added",
-                    o.name,
-                    f"{o.name} joins",
-                    "the Lead Centre applies to Pearson to add it",
-                )
-            )
+            member("centre-added", o.name, f"{o.name} joins")
     for key, o in olds.items():
         if key not in news:
-            if key not in leaving_lead:
-                out.append(
-                    member(
-                        "centre-withdrawn",
-                        o.name,
-                        f"{o.name} leaves",
-                        "the Lead Centre applies to Pearson to withdraw it",
-                    )
-                )
-        else:
-            changed = [f for f in _fields_changed(o, news[key]) if f != "lead"]
-            if changed:
-                out.append(
-                    Change(
-                        "none",
-                        "centre-updated",
-                        o.name,
-                        f"{o.name}: {', '.join(changed)} changed; no application needed.",
-                        _APPLICATION,
-                    )
-                )
+            if key != leaving:
+                member("centre-withdrawn", o.name, f"{o.name} leaves")
+            continue
+        changed = [f for f in _fields_changed(o, news[key]) if f != "lead"]
+        if changed:
+            what = f"{o.name}: {', '.join(changed)} changed"
+            out.append(_change("details-updated", "centre-updated", o.name, what))
     oq = {q.code: q for q in old.qualifications}
     nq = {q.code: q for q in new.qualifications}
     for code, q in nq.items():
         if code not in oq:
-            out.append(
-                member(
-                    "qualification-added",
-                    code,
-                    f"{code} ({q.title}) added",
-                    "apply to amend the arrangement, listing each size",
-                )
-            )
+            member("qualification-added", code, f"{code} ({q.title}) added")
     for code, q in oq.items():
         if code not in nq:
-            out.append(
-                member(
-                    "qualification-withdrawn",
-                    code,
-                    f"{code} ({q.title}) withdrawn",
-                    "tell Pearson the programme is no longer active",
-                )
-            )
-        else:
-            changed = _fields_changed(q, nq[code])
-            if changed:
-                out.append(
-                    Change(
-                        "none",
-                        "qualification-updated",
-                        code,
-                        f"{code}: {', '.join(changed)} changed; no application needed.",
-                        _APPLICATION,
-                    )
-                )
-    top = [
-        f
-        for f in (
-            "name",
-            "academic_year",
-            "delivery_start",
-            "recruitment_start",
-            "application_submitted",
-            "approved",
-            "shared_assessment",
-            "joint_registration",
-            "delivery_sites_declared",
-            "mixed_groups",
-            "waivers",
-        )
-        if getattr(old, f) != getattr(new, f)
-    ]
+            member("qualification-withdrawn", code, f"{code} ({q.title}) withdrawn")
+            continue
+        changed = _fields_changed(q, nq[code])
+        if changed:
+            what = f"{code}: {', '.join(changed)} changed"
+            out.append(_change("details-updated", "qualification-updated", code, what))
+    top = [f for f in _TOP_FIELDS if getattr(old, f) != getattr(new, f)]
     if top:
-        out.append(
-            Change(
-                "none",
-                "arrangement-updated",
-                new.name,
-                f"{', '.join(top)} changed; no application needed.",
-                _APPLICATION,
-            )
-        )
+        what = f"{', '.join(top)} changed"
+        out.append(_change("details-updated", "arrangement-updated", new.name, what))
     return Diff(old.name, new.name, tuple(out))
+
+
+_TOP_FIELDS = (
+    "name",
+    "academic_year",
+    "delivery_start",
+    "recruitment_start",
+    "application_submitted",
+    "approved",
+    "shared_assessment",
+    "joint_registration",
+    "delivery_sites_declared",
+    "mixed_groups",
+    "waivers",
+)

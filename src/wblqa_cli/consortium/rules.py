@@ -18,6 +18,22 @@ from wblqa_cli.dates import AcademicYear
 from wblqa_cli.rules import Cited, Table, period_from, table
 
 MODELS = ("informal", "formal", "exceptional")
+#: What a change between two versions of an arrangement needs from Pearson, strongest first.
+NEEDS = ("new-arrangement", "withdrawal", "ask-pearson", "amendment", "none")
+#: The situations `consortium diff` tells apart; data/consortium.toml [diff] has one entry each.
+SITUATIONS = (
+    "model-changed",
+    "model-to-informal",
+    "lead-withdrawn",
+    "lead-handed-over",
+    "centre-added",
+    "centre-withdrawn",
+    "qualification-added",
+    "qualification-withdrawn",
+    "informal-membership",
+    "membership-with-model-change",
+    "details-updated",
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,15 @@ class CheckRule:
     def broken_status(self) -> str:
         """What a broken rule reports: ``fail`` for a must, ``warn`` for a should."""
         return "fail" if self.cited.strength == "must" else "warn"
+
+
+@dataclass(frozen=True)
+class ChangeRule:
+    """What one kind of change to an arrangement needs from Pearson, and why."""
+
+    needs: str
+    source: str
+    says: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +98,7 @@ class Rules:
     exceptional_lead_policies: tuple[str, ...]
     collaborative_policy: str
     checks: tuple[CheckRule, ...]
+    changes: Mapping[str, ChangeRule]
     questions: tuple[Question, ...]
     advice: Mapping[str, ModelAdvice]
 
@@ -148,6 +174,8 @@ def rules() -> Rules:
             raise c.fail("id", f"{rule.id!r} is listed twice")
         checks.append(rule)
 
+    changes = _changes(t)
+
     adv = t.table("advise")
     assert adv is not None
     questions: list[Question] = []
@@ -191,9 +219,25 @@ def rules() -> Rules:
         exceptional_lead_policies=exceptional_lead,
         collaborative_policy=collaborative,
         checks=tuple(checks),
+        changes=changes,
         questions=tuple(questions),
         advice=advice,
     )
+
+
+def _changes(t: Table) -> dict[str, ChangeRule]:
+    d = t.table("diff")
+    assert d is not None
+    out: dict[str, ChangeRule] = {}
+    for situation in SITUATIONS:
+        c = d.table(situation)
+        assert c is not None
+        out[situation] = ChangeRule(
+            needs=c.text("needs", choices=NEEDS), source=c.source(), says=c.text("says")
+        )
+        c.done()
+    d.done()
+    return out
 
 
 def _step(period: Mapping[str, int]) -> relativedelta:
