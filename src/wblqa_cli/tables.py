@@ -96,6 +96,24 @@ def write_table(
         return write_csv(stream, sheets[0], excel=excel)
 
 
+def table_format(
+    value: str, json: bool, output: Path | None, excel: bool, allowed: Sequence[str]
+) -> str:
+    """The output a command's ``--format``, ``--json``, ``-o`` and ``--excel`` ask for, checked."""
+    fmt = checked_format(value, allowed)
+    if json and fmt not in ("table", "json"):
+        raise InputError(f"Choose one output: --json or --format {fmt}.")
+    fmt = "json" if json else fmt
+    if output is not None and fmt not in ("csv", "xlsx"):
+        raise InputError(
+            f"-o writes --format {' or '.join(f for f in allowed if f in ('csv', 'xlsx'))}; "
+            "add --format."
+        )
+    if excel and fmt != "csv":
+        raise InputError("--excel is for --format csv.")
+    return fmt
+
+
 def checked_format(value: str, allowed: Sequence[str], option: str = "--format") -> str:
     """``value`` if it is one of ``allowed``, else an error naming it."""
     if value not in allowed:

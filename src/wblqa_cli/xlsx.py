@@ -11,7 +11,8 @@ as one).
 Every sheet has its header row frozen, an autofilter over the whole table
 and column widths from the longest value seen (within bounds). Dates are
 date cells, times are date-time cells (UTC), yes/no are booleans where the
-column says so, numbers are numbers; everything else is a text cell, whatever
+column says so (a word in a date column, such as ``pending``, stays a word),
+numbers are numbers; everything else is a text cell, whatever
 it looks like (``=HYPERLINK(...)`` stays the text it was typed as). Control
 characters are removed (:func:`wblqa_cli.safetext.for_file`).
 """
@@ -75,6 +76,14 @@ def as_datetime(value: object) -> datetime | None:
     return found
 
 
+def _iso_date(value: object) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def _text(value: object) -> str:
     if value is True:
         return "yes"
@@ -110,6 +119,8 @@ class _Writer:
             if value is None or value == "":
                 continue
             kind = c.kind
+            if kind == "date" and not isinstance(value, date) and not _iso_date(value):
+                kind = "text"  # a word in a date column, e.g. "pending"
             if kind == "date":
                 ws.write_datetime(r, i, as_date(value), self.formats["date"])
                 width = 11
