@@ -210,3 +210,30 @@ def test_check_format_errors(invoke: Any, tmp_path: Path, args: list[str], fragm
     result = invoke("retention", "check", str(source), *args)
     assert result.exit_code == 2
     assert fragment in result.stderr and result.stdout == ""
+
+
+@pytest.mark.slow
+def test_fifty_thousand_answers_open_in_openpyxl_typed_and_formula_free(
+    db_path: Path, tmp_path: Path, invoke: Any
+) -> None:
+    """The issue's measure: 50,000 answers (many look like formulas) as a workbook."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.scale import seed_aqd
+
+    assert seed_aqd(str(db_path), 50_000) == 50_000
+    out = tmp_path / "a.xlsx"
+    result = invoke("aqd", "export", "--year", YEAR, "--format", "xlsx", "-o", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+    rows = ws.iter_rows()
+    header = [c.value for c in next(rows)]
+    at, flagged, answer = (header.index(n) for n in ("answered_at", "flagged", "answer"))
+    count = looks_like_formula = 0
+    for row in rows:
+        count += 1
+        assert all(c.data_type != "f" for c in row)
+        assert isinstance(row[at].value, datetime) and isinstance(row[flagged].value, bool)
+        looks_like_formula += str(row[answer].value).startswith("=")
+    assert count == 50_000 and looks_like_formula > 0

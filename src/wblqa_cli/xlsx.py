@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import IO, Any, Literal
 
 from wblqa_cli.errors import InputError
@@ -66,6 +67,7 @@ def as_date(value: object) -> date | None:
     return date.fromisoformat(str(value))
 
 
+@lru_cache(maxsize=4096)  # an answers file gives many answers one time
 def as_datetime(value: object) -> datetime | None:
     """A naive UTC date-time (Excel has no time zones), from a datetime or ISO text."""
     if value is None or value == "":
@@ -84,6 +86,7 @@ def _iso_date(value: object) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)  # most cells repeat: years, codes, titles, wording, answers
 def _text(value: object) -> str:
     if value is True:
         return "yes"
