@@ -68,3 +68,20 @@ def test_csv_export_is_whole_and_utf8_under_cp1252(
     comment = next(r for r in rows if r["question_id"] == "terms.comments")
     assert (comment["answer"], comment["comment"]) == ("Ŵ ŵ €", "Gŵyr")
     assert rows[-1]["programme_title"].startswith("Gŵyr programme")
+
+
+def test_consortium_json_and_retention_csv_under_cp1252(tmp_path: Path) -> None:
+    from consortium_helpers import fixture_path
+
+    source = fixture_path("formal").read_text(encoding="utf-8")
+    arrangement = tmp_path / "a.toml"
+    arrangement.write_text(source.replace("North Vale", "Gŵyr Vale"), encoding="utf-8")
+    done = wblqa("consortium", "check", str(arrangement), "--as-of", "2025-11-03", "--json")
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(done.stdout.decode("utf-8"))["arrangement"].startswith("Gŵyr Vale")
+    archive = tmp_path / "archive.csv"
+    archive.write_text("id,certified,received\nGŵyr-1,2024-07-15,2024-08-01\n", encoding="utf-8")
+    done = wblqa("retention", "check", str(archive), "--as-of", "2025-07-15", "--csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(done.stdout.decode("utf-8"), newline="")))
+    assert rows[1][0] == "Gŵyr-1" and len(rows) == 2

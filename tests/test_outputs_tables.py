@@ -131,3 +131,24 @@ def test_an_existing_file_is_kept_without_force(invoke: Any, records: None, tmp_
     )
     assert forced.exit_code == 0, forced.output
     assert openpyxl.load_workbook(out).sheetnames == ["Programmes", "Key dates"]
+
+
+def test_xlsx_to_a_pipe_is_a_workbook(invoke: Any, records: None) -> None:
+    result = invoke("retention", "list", "--format", "xlsx")  # CliRunner's stdout is no terminal
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith(b"PK")  # a zip, as .xlsx files are
+    book = openpyxl.load_workbook(io.BytesIO(result.stdout_bytes))
+    assert book.worksheets[0].max_row == 4
+
+
+def test_xlsx_is_refused_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from wblqa_cli.errors import InputError
+    from wblqa_cli.tables import write_table
+    from wblqa_cli.xlsx import Sheet, columns
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    with pytest.raises(InputError, match="not text for the terminal") as caught:
+        write_table("xlsx", [Sheet("s", columns("a"), iter([("x",)]))], None)
+    assert caught.value.hint == "Give a file name: -o FILE.xlsx"
