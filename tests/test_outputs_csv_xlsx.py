@@ -195,6 +195,16 @@ def test_check_csv_to_a_file_crlf(invoke: Any, tmp_path: Path) -> None:
     assert rows[2][0] == "'=cmd|' /C calc'!A0"
 
 
+def test_check_csv_for_excel_on_stdout(invoke: Any, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(CHECK_CSV, encoding="utf-8")
+    result = invoke("retention", "check", str(source), "--as-of", "2025-07-15", "--csv", "--excel")
+    assert result.exit_code == 0, result.output
+    data = result.stdout_bytes
+    assert data.startswith(b"\xef\xbb\xbfid,") and data.count(b"\r\n") == 4
+    assert read_csv(data.decode("utf-8-sig"))[3][0] == "Gŵyr"
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
