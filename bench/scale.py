@@ -169,7 +169,7 @@ def cases(Case: Any) -> list[Any]:
             run([PY, str(HERE / "scale.py"), "seed-aqd", target, str(args.answers)], env)
 
     def export_fresh(w: Path) -> None:
-        for name in ("export.csv", "export-base.csv"):
+        for name in ("export.csv", "export-base.csv", "export.xlsx", "export-base.xlsx"):
             (w / name).unlink(missing_ok=True)
 
     return [
@@ -210,6 +210,27 @@ def cases(Case: Any) -> list[Any]:
             goal=2.0,
             setup=export_setup,
             before_each=export_fresh,
+        ),
+        Case(
+            "wblqa aqd export --format xlsx",
+            lambda w: wblqa(
+                w / "aqd.db",
+                "aqd",
+                "export",
+                "--year",
+                YEAR,
+                "--format",
+                "xlsx",
+                "-o",
+                str(w / "export.xlsx"),
+            ),
+            "python + sqlite3 + XlsxWriter",
+            lambda w: baseline("export-xlsx", w / "aqd.db", YEAR, w / "export-base.xlsx"),
+            setup=lambda w, args, env: (
+                None if (w / "aqd.db").exists() else export_setup(w, args, env)
+            ),
+            before_each=export_fresh,
+            notes=["XlsxWriter, constant memory: typed cells, frozen header, autofilter"],
         ),
     ]
 

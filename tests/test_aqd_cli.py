@@ -429,9 +429,9 @@ def test_export_json_to_file_mode_0600(
 
 
 def test_export_bad_format(invoke: Any, answered: dict[str, Any]) -> None:
-    result = invoke("aqd", "export", "--year", YEAR, "--format", "xlsx")
+    result = invoke("aqd", "export", "--year", YEAR, "--format", "ods")
     assert result.exit_code == 2
-    assert "'xlsx'" in result.stderr
+    assert "'ods'" in result.stderr
 
 
 def test_export_without_declaration(invoke: Any, registered: None) -> None:

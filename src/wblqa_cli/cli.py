@@ -92,4 +92,7 @@ app.command("status")(status_cli.status)
 
 
 def main() -> None:
+    from wblqa_cli.output import tolerant_streams
+
+    tolerant_streams()
     app(prog_name="wblqa")

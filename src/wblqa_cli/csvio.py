@@ -1,8 +1,12 @@
 """CSV in and out.
 
 In: a header row naming known columns; every error names the file, the line
-and the column. Out: UTF-8, a header row, formula-like cells neutralised as
-OWASP advises (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR).
+and the column. Out: the one CSV writer of the tool (:func:`writer`), RFC 4180
+as spreadsheets read it: UTF-8, a header row, rows ending in CRLF, any field
+holding a CR, LF, quote or comma quoted; formula-like cells neutralised as
+OWASP advises (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR);
+and, for Excel, a byte-order mark first (``excel=True``), without which Excel
+on Windows reads UTF-8 as its ANSI code page.
 """
 
 from __future__ import annotations
@@ -29,15 +33,38 @@ def neutralise(cell: object) -> str:
     return text
 
 
-def writer(stream: IO[str]) -> Any:
-    return csv.writer(stream, lineterminator="\n")
+#: Excel recognises UTF-8 only by this mark at the start of the file.
+BOM = "\ufeff"
 
 
-def write_rows(stream: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    w = writer(stream)
+def writer(stream: IO[str], *, excel: bool = False) -> Any:
+    """A ``csv.writer`` on ``stream`` writing RFC 4180 rows (CRLF; CR, LF, quote, comma quoted).
+
+    With ``excel`` the byte-order mark is written first. ``stream`` should not
+    translate newlines (``newline=""``, as :mod:`wblqa_cli.files` and
+    :func:`wblqa_cli.output.data_stdout` give it).
+    """
+    if excel:
+        stream.write(BOM)
+    # A CR or LF in the line terminator makes QUOTE_MINIMAL quote any field holding either.
+    return csv.writer(stream, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+
+def write_rows(
+    stream: IO[str],
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    excel: bool = False,
+) -> int:
+    """Write ``header`` and every row (an iterable, read once), cells neutralised; the count."""
+    w = writer(stream, excel=excel)
     w.writerow(header)
+    count = 0
     for row in rows:
         w.writerow([neutralise(c) for c in row])
+        count += 1
+    return count
 
 
 def _decoded(lines: Iterable[bytes], name: str) -> Iterator[str]:

@@ -116,14 +116,30 @@ def calendar_obligations(s: Store, year: AcademicYear, today: date) -> list[Obli
     """Every dated obligation of ``year``: the plan, stored arrangements, retention disposals."""
     from wblqa_cli.cycle.calendar import DisposalDate, arrangement_dates, obligations_for
     from wblqa_cli.retention.rules import load_rules
+    from wblqa_cli.store.calendar import arrangement_changes, disposal_groups
+    from wblqa_cli.store.centres import list_programmes
     from wblqa_cli.store.consortium import list_arrangements
-    from wblqa_cli.store.retention import disposal_dates
 
     plan = verification_plan(s, year, today)
-    arrangements = arrangement_dates(list_arrangements(s))
+    changes = {n: (c.created, c.updated) for n, c in arrangement_changes(s).items()}
+    arrangements = arrangement_dates(list_arrangements(s), changes)
     rules = load_rules()
     disposals = [
-        DisposalDate(day, rules[kind].label.lower(), rules[kind].source, count)
-        for day, kind, count in disposal_dates(s, year.start, year.end)
+        DisposalDate(day, rules[kind].label.lower(), rules[kind].source, count, first)
+        for day, kind, count, first in disposal_groups(s, year.start, year.end)
     ]
-    return obligations_for(plan, arrangements=arrangements, disposals=disposals)
+    centres = {p.code: p.centre_number for p in list_programmes(s)}
+    return obligations_for(plan, arrangements=arrangements, disposals=disposals, centres=centres)
+
+
+def calendar_identity(s: Store) -> tuple[str, str]:
+    """The store's random id (for UIDs) and who the calendar is for: its centres, named."""
+    from wblqa_cli.store.calendar import store_id
+    from wblqa_cli.store.centres import list_centres
+
+    centres = list_centres(s)
+    if len(centres) == 1:
+        who = f"{centres[0].number} {centres[0].name}"
+    else:
+        who = ", ".join(c.number for c in centres[:3]) + (" …" if len(centres) > 3 else "")
+    return store_id(s), who

@@ -1,7 +1,9 @@
 """Rendering: rich on a terminal, plain when piped or NO_COLOR, JSON on request.
 
 ``--json`` output is one document on stdout and nothing else; messages for
-people go to stderr.
+people go to stderr. Data (JSON, CSV, XML, iCalendar) goes out as UTF-8
+whatever the locale (:func:`data_stdout`); text for people degrades on a
+narrower encoding instead of failing (:func:`tolerant_streams`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,10 +36,56 @@ def to_json(document: object) -> str:
     return json.dumps(document, default=_default, ensure_ascii=False, indent=2)
 
 
+def _is_utf8(stream: IO[str]) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8")
+
+
+def data_stdout() -> IO[str]:
+    """stdout for a data format (JSON, CSV, XML, iCalendar): UTF-8, no newline translation.
+
+    A redirect on Windows, or ``PYTHONIOENCODING=cp1252``, gives stdout a
+    narrow encoding; the formats we write declare or assume UTF-8, so stdout
+    is switched to it (a character it cannot hold would otherwise end the
+    command half way). Every data writer to stdout goes through here.
+    """
+    stream = sys.stdout
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        stream.flush()
+        reconfigure(encoding="utf-8", errors="replace", newline="")
+    return stream
+
+
+def write_data_bytes(data: bytes) -> None:
+    """Bytes already encoded as UTF-8 (an iCalendar file, say) to stdout."""
+    stream = data_stdout()
+    raw = getattr(stream, "buffer", None)
+    if raw is None:
+        stream.write(data.decode("utf-8"))
+    else:
+        raw.write(data)
+        raw.flush()
+    stream.flush()
+
+
+def tolerant_streams() -> None:
+    """On a stdout or stderr that is not UTF-8, a character it cannot show becomes ``?``.
+
+    Text for people then degrades instead of ending in a traceback; data
+    formats switch stdout to UTF-8 themselves (:func:`data_stdout`).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and not _is_utf8(stream):
+            reconfigure(errors="replace")
+
+
 def print_json(document: object) -> None:
-    """Write one JSON document to stdout (ISO 8601 dates)."""
-    sys.stdout.write(to_json(document) + "\n")
-    sys.stdout.flush()
+    """Write one JSON document to stdout as UTF-8 (ISO 8601 dates)."""
+    out = data_stdout()
+    out.write(to_json(document) + "\n")
+    out.flush()
 
 
 def console() -> Console:

@@ -40,7 +40,9 @@ def _render(report: Report, fmt: str) -> None:
     if fmt == "json":
         print_json(report.as_json())
     elif fmt == "junit":
-        sys.stdout.write(junit_xml(report))
+        from wblqa_cli.output import data_stdout
+
+        data_stdout().write(junit_xml(report))
     else:
         t = table("Status", "Check", "What we found / what to do", "Source; strength")
         t.columns[1].overflow = "fold"  # a check id is never cut short

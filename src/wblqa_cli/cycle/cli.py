@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 from wblqa_cli.cli_common import AS_OF_OPTION, JSON_OPTION, YEAR_OPTION, store, year_and_day
 from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.tables import FORCE_OPTION, OUTPUT_OPTION
 
 if TYPE_CHECKING:
     from wblqa_cli.cycle.key_dates import KeyDate
@@ -47,14 +49,24 @@ def plan_(
     year: str | None = YEAR_OPTION,
     as_of_text: str | None = AS_OF_OPTION,
     json: bool = JSON_OPTION,
+    format_: str = typer.Option(
+        "table", "--format", help="table, json or xlsx (an Excel workbook; give -o FILE.xlsx)."
+    ),
+    output: Path | None = OUTPUT_OPTION,
+    force: bool = FORCE_OPTION,
 ) -> None:
     """For each programme: LSV scope, least verification, DCS expiry; then the key dates."""
     from rich.markup import escape
 
     from wblqa_cli.gather import verification_plan
+    from wblqa_cli.tables import table_format
 
+    fmt = table_format(format_, json, output, False, ("table", "json", "xlsx"))
     p = verification_plan(store(ctx), *year_and_day(year, as_of_text))
-    if json:
+    if fmt == "xlsx":
+        _write_xlsx(p, output, force)
+        return
+    if fmt == "json":
         print_json(p.as_json())
         return
     say(f"[bold]Verification plan {p.academic_year}[/bold] (as of {fmt_date(p.as_of)})")
@@ -63,6 +75,15 @@ def plan_(
     for n in p.notes:
         say(escape(n))
     _say_key_dates(p)
+
+
+def _write_xlsx(p: Plan, output: Path | None, force: bool) -> None:
+    from wblqa_cli.cycle.plan_table import plan_sheets
+    from wblqa_cli.tables import write_table
+
+    write_table("xlsx", plan_sheets(p), output, force=force)
+    if output is not None:
+        say(f"Wrote the verification plan {p.academic_year} to {output}.")
 
 
 def _say_programmes(p: Plan) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -18,6 +19,7 @@ from wblqa_cli.retention.options import (
     checked_status,
     kind_label,
 )
+from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION
 
 if TYPE_CHECKING:
     from wblqa_cli.retention.records import StoredRecord
@@ -161,10 +163,19 @@ def list_(
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many records."),
     as_of_: str | None = AS_OF,
     json: bool = JSON_OPTION,
+    format_: str = typer.Option(
+        "table", "--format", help="table, json, csv or xlsx (an Excel workbook; give -o FILE)."
+    ),
+    output: Path | None = OUTPUT_OPTION,
+    force: bool = FORCE_OPTION,
+    excel: bool = EXCEL_OPTION,
 ) -> None:
     """List stored retention records with their status."""
     from wblqa_cli.store.retention import list_records
+    from wblqa_cli.tables import table_format
 
+    fmt = table_format(format_, json, output, excel, ("table", "json", "csv", "xlsx"))
+    json = fmt == "json"
     today = as_of(as_of_)
     records = list_records(
         store(ctx),
@@ -174,6 +185,9 @@ def list_(
         kind=checked_kind(kind),
         limit=limit,
     )
+    if fmt in ("csv", "xlsx"):
+        _write_list(fmt, records, today, output, force, excel)
+        return
     if json:
         print_json({"as_of": today, "records": [r.as_json(today) for r in records]})
         return
@@ -181,6 +195,19 @@ def list_(
         say("No retention records match." if status or programme or kind else _EMPTY)
         return
     console().print(_record_table(records, today))
+
+
+def _write_list(
+    fmt: Any, records: Any, today: date, output: Path | None, force: bool, excel: bool
+) -> None:
+    from wblqa_cli.retention.table import LIST_COLUMNS, list_rows
+    from wblqa_cli.tables import write_table
+    from wblqa_cli.xlsx import Sheet
+
+    sheet = Sheet("Retention records", LIST_COLUMNS, list_rows(records, today))
+    count = write_table(fmt, [sheet], output, force=force, excel=excel)
+    if output is not None:
+        say(f"Wrote {count} retention records to {output}.")
 
 
 _EMPTY = "No retention records yet. Add one with `wblqa retention add` or import a CSV."

@@ -240,6 +240,22 @@ def m005_postgresql_audit_guard(op: Operations) -> None:
     )
 
 
+def m006_store_id(op: Operations) -> None:
+    """A random id for this store, made once (a ``setting`` row, ``store_id``).
+
+    Calendar UIDs include it, so that two stores' events never share a UID
+    even where their centres, programmes and years are alike. A store copied
+    with ``db copy`` keeps its id: it is the same store, moved.
+    """
+    import secrets
+
+    op.execute(
+        sa.text("INSERT INTO setting (key, value) VALUES ('store_id', :value)").bindparams(
+            value=secrets.token_hex(16)
+        )
+    )
+
+
 #: Every migration, in order. Append; never reorder, rename or edit a released one.
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "centres_programmes_audit", m001_centres_programmes_audit),
@@ -247,6 +263,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (3, "aqd", m003_aqd),
     (4, "arrangements", m004_arrangements),
     (5, "postgresql_audit_guard", m005_postgresql_audit_guard),
+    (6, "store_id", m006_store_id),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
