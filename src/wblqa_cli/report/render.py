@@ -39,6 +39,10 @@ def _day(value: date | None) -> str:
     return "—" if value is None else long_date(value)
 
 
+def _short(value: date | None) -> str:
+    return "—" if value is None else f"{value.day} {value:%b %Y}"
+
+
 def _moment(value: datetime | None) -> str:
     return "—" if value is None else f"{value:%d %B %Y %H:%M} UTC".lstrip("0")
 
@@ -56,6 +60,7 @@ def environment() -> Environment:
     )
     env.filters["day"] = _day
     env.filters["moment"] = _moment
+    env.filters["short"] = _short
     return env
 
 
