@@ -380,3 +380,36 @@ def test_report_help_loads_no_heavy_library() -> None:
         env={**os.environ},
     )  # fmt: skip
     assert done.stdout.strip() == "[]"
+
+
+def test_aqd_chart_shows_the_table_figures(invoke, full_store, tmp_path) -> None:
+    _, root = _pack(invoke, tmp_path)
+    part = section(root, "aqd")
+    table = rows(part.findall(".//table")[0])
+    expected = [f"{r[2]}/{r[3]}" + (f", {r[5]} flagged" if r[5] != "0" else "") for r in table]
+    figure = part.find(".//figure")
+    assert figure is not None
+    texts = [text_of(t) for t in figure.iter(f"{SVG}text")]
+    assert [t for t in texts if re.fullmatch(r"\d+/\d+(, \d+ flagged)?", t)] == expected
+
+
+def test_a_submitted_declaration_says_when_and_by_whom(invoke, tmp_path) -> None:
+    ok(invoke, "centre", "add", "12345", "--name", "North Vale College")
+    ok(invoke, "programme", "add", CODES[0], "--title", "Pearson BTEC Level 2 Diploma in Retail")
+    answers = write_json(tmp_path / "a.json", complete_document((CODES[0],)))
+    ok(invoke, "aqd", "start", "--year", "2025-26", "--answers", str(answers))
+    ok(invoke, "aqd", "submit", "--year", "2025-26")
+    doc = json_of(invoke, "aqd", "status", "--year", "2025-26", "--json")
+    _, root = _pack(invoke, tmp_path)
+    aqd = text_of(section(root, "aqd"))
+    assert "Submitted on " in aqd and "by tester" in aqd
+    assert doc["status"] == "submitted" and doc["submitted_at"][:10] in _iso_days(aqd)
+    assert "not submitted" not in aqd
+
+
+def _iso_days(text: str) -> str:
+    """Every '2 December 2026'-style date in ``text`` also written as ISO, for comparison."""
+    from datetime import datetime
+
+    found = re.findall(r"\b(\d{1,2} [A-Z][a-z]+ \d{4})\b", text)
+    return " ".join(datetime.strptime(d, "%d %B %Y").date().isoformat() for d in found)

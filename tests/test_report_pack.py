@@ -145,3 +145,12 @@ def test_charts_escape_labels() -> None:
         root = _svg(svg)
         assert not [e for e in root.iter() if "script" in e.tag]
         assert root.get("aria-label") == hostile
+
+
+def test_running_head_is_safe_inside_a_css_string() -> None:
+    from wblqa_cli.report.render import css_text
+
+    assert css_text('12345" } body { display: none } /*') == "12345  body  display none  /"
+    assert css_text("Visit pack 2025-26 · centre 12345, 67890") == (
+        "Visit pack 2025-26 · centre 12345, 67890"
+    )
