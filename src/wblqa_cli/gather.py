@@ -8,6 +8,7 @@ rendering stays in the views, SQL stays in ``store/``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -93,6 +94,11 @@ def aqd_details(s: Store, year: AcademicYear, centre: str | None = None) -> list
 
 def aqd_progress(s: Store, year: AcademicYear, centre: str | None = None) -> list[AqdProgress]:
     """Each registered centre's declaration for ``year``: how far it is, against its deadline."""
+    return progress_of(aqd_details(s, year, centre))
+
+
+def progress_of(details: Sequence[AqdDetail]) -> list[AqdProgress]:
+    """The status screen's summary of each centre's declaration detail."""
     from wblqa_cli.status.actions import AqdProgress
 
     return [
@@ -107,7 +113,7 @@ def aqd_progress(s: Store, year: AcademicYear, centre: str | None = None) -> lis
             programmes=len(d.titles),
             deadline=d.deadline,
         )
-        for d in aqd_details(s, year, centre)
+        for d in details
     ]
 
 
@@ -171,10 +177,18 @@ def retention_detail(s: Store, today: date, until: date, holds_limit: int) -> Re
     )
 
 
-def status(s: Store, year: AcademicYear, today: date, centre: str | None = None) -> Status:
+def status(
+    s: Store,
+    year: AcademicYear,
+    today: date,
+    centre: str | None = None,
+    *,
+    details: Sequence[AqdDetail] | None = None,
+) -> Status:
     """Everything the status screen ranks: AQD, DCS, consortia, retention, key dates.
 
-    With ``centre``, the AQD and the programmes are that centre's only.
+    With ``centre``, the AQD and the programmes are that centre's only. A caller
+    that already holds the AQD ``details`` (from :func:`aqd_details`) passes them.
     """
     from wblqa_cli.status.actions import build
 
@@ -182,7 +196,7 @@ def status(s: Store, year: AcademicYear, today: date, centre: str | None = None)
     return build(
         today,
         plan,
-        aqd_progress(s, year, centre),
+        progress_of(aqd_details(s, year, centre) if details is None else details),
         arrangement_health(s, today),
         retention_summary(s, today),
     )

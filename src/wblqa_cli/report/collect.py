@@ -45,10 +45,11 @@ def collect(s: Store, year: AcademicYear, today: date, centre: str | None = None
     config = settings()
     centres = list_centres(s) if centre is None else [get_centre(s, centre)]
     until = add_months(today, config.disposal_months) - timedelta(days=1)
+    details = gather.aqd_details(s, year, centre)
     return assemble(
         centres=[(c.number, c.name) for c in centres],
-        status=gather.status(s, year, today, centre),
-        aqd=gather.aqd_details(s, year, centre),
+        status=gather.status(s, year, today, centre, details=details),
+        aqd=details,
         arrangements=gather.arrangement_reports(s, today),
         retention=gather.retention_detail(s, today, until, config.holds_listed),
         audit=audit_chain(s),
