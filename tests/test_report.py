@@ -212,7 +212,7 @@ def test_aqd_agrees_with_aqd_status_json(invoke, full_store, tmp_path) -> None:
     assert len(flagged) == len(expected) == 3
     for row, (scope, f) in zip(flagged, expected, strict=True):
         assert row[0] == scope and f["question_id"] in row[1] and f["question"] in row[1]
-        assert row[2] == str(f["answer"])
+        assert row[2] == {True: "yes", False: "no"}[f["answer"]]  # all yes-no questions
     assert "SV sampling moved to spring" in flagged[2][3]
     assert "Status: open; not submitted." in text_of(section(root, "aqd"))
     assert "Deadline 14 October 2025 (8 days left)" in text_of(section(root, "aqd"))

@@ -147,7 +147,7 @@ def citations(files: Mapping[str, Any]) -> list[Citation]:
 
 def flagged_rows(detail: AqdDetail, limit: int) -> tuple[list[tuple[str, str, str, str, str]], int]:
     """(scope, question id, question, answer, comment) of each flagged answer, and how many."""
-    from wblqa_cli.aqd.answers import to_json_value
+    from wblqa_cli.aqd.answers import display
 
     rows: list[tuple[str, str, str, str, str]] = []
     total = 0
@@ -158,8 +158,7 @@ def flagged_rows(detail: AqdDetail, limit: int) -> tuple[list[tuple[str, str, st
                 continue
             saved = detail.answers.get((f.programme, f.question.id))
             comment = saved.comment if saved is not None and saved.comment else ""
-            value = to_json_value(f.answer)
-            shown = "—" if value is None else str(value)
+            shown = display(f.answer) or "—"
             rows.append((sc.programme or "Centre", f.question.id, f.question.question, shown,
                          comment))  # fmt: skip
     return rows, total
