@@ -154,7 +154,10 @@ def scale_module() -> Any:
 
 
 def all_cases() -> list[Case]:
-    return [*startup_cases(), *scale_module().cases(Case)]
+    scale_module()  # puts the repository on the path when run as a script
+    from bench import report
+
+    return [*startup_cases(), *scale_module().cases(Case), *report.cases(Case)]
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from wblqa_cli.cycle import calendar_cli, sector_cli
 from wblqa_cli.cycle import cli as cycle_cli
 from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
 from wblqa_cli.registry import centre_cli, programme_cli
+from wblqa_cli.report import cli as report_cli
 from wblqa_cli.retention import cli as retention_cli
 from wblqa_cli.status import cli as status_cli
 
@@ -89,6 +90,7 @@ app.add_typer(programme_cli.app, name="programme")
 app.add_typer(db_cli.app, name="db")
 app.command("audit")(audit_cli.audit)
 app.command("status")(status_cli.status)
+app.command("report")(report_cli.report)
 
 
 def main() -> None:
