@@ -138,3 +138,43 @@ def test_month_day_refuses_what_is_not_a_day_of_every_year(
 
 def test_month_day_reads_a_day() -> None:
     assert rules.month_day(Table({"k": {"month": 10, "day": 14}}, "f.toml"), "k") == (10, 14)
+
+
+# --- strength and the tool's own defaults (issue 12) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"source": "wblqa default", "strength": "should", "strength_basis": "x"},
+         "key 'reason': is missing"),
+        ({"source": "my notes", "strength": "must", "strength_basis": "x"}, "must cite a document"),
+        ({"source": "btec-collab-guide-1.1: Application"}, "key 'strength': is missing"),
+        (
+            {"source": "btec-collab-guide-1.1: Application", "strength": "may"},
+            "key 'strength': is 'may'; expected one of must, should",
+        ),
+        (
+            {"source": "btec-collab-guide-1.1: Application", "strength": "must"},
+            "key 'strength_basis': is missing",
+        ),
+        (
+            {"source": "pearson-support:BTEC-Centre-Policies", "strength": "must",
+             "strength_basis": "x"},
+            "secondary source",
+        ),
+    ],
+    ids=["default-without-reason", "invented-source", "no-strength", "unknown-strength",
+         "no-basis", "support-page-must"],
+)  # fmt: skip
+def test_cited_refuses_what_the_principle_forbids(values: dict[str, object], message: str) -> None:
+    with pytest.raises(DataError, match=r"data/x\.toml, \[\[rules\]\] 1, key '.*'") as info:
+        Table(values, "data/x.toml, [[rules]] 1", error=DataError).cited()
+    assert message in info.value.message
+
+
+def test_citation_reads_a_number_that_is_the_tools_own() -> None:
+    t = Table({"source": "wblqa default", "reason": "two weeks' notice"}, "f.toml")
+    assert t.citation() == ("wblqa default", "two weeks' notice")
+    with pytest.raises(InputError, match="key 'reason': is missing"):
+        Table({"source": "wblqa default"}, "f.toml").citation()

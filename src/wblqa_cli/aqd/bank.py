@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from wblqa_cli.errors import DataError
-from wblqa_cli.rules import Table, table
+from wblqa_cli.rules import WBLQA_DEFAULT, Table, table
 
 BANK_FILE = "aqd_questions.toml"
 SCOPES = ("centre", "programme")
@@ -51,6 +51,14 @@ class Question:
     choices: tuple[str, ...] = ()
     when: Condition | None = None
     expect: bool | None = None
+    source_reason: str | None = None  # why wblqa asks it, when ``source`` is "wblqa default"
+
+    @property
+    def shown_source(self) -> str:
+        """The citation, or the tool's own good-practice question said as such."""
+        if self.source == WBLQA_DEFAULT:
+            return f"wblqa's own question, not from the guidance ({self.source_reason})"
+        return self.source
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -67,6 +75,7 @@ class Question:
             ),
             "expect": self.expect,
             "source": self.source,
+            "source_reason": self.source_reason,
         }
 
 
@@ -152,6 +161,7 @@ def _question(q: Table, sections: dict[str, Section], earlier: dict[str, Questio
     expect = q.flag("expect", required=False)
     if expect is not None and kind != "yes-no":
         raise q.fail("expect", f"is only for yes-no questions, not {kind}")
+    source, reason = q.citation()
     question = Question(
         id=qid,
         section=section_id,
@@ -160,10 +170,11 @@ def _question(q: Table, sections: dict[str, Section], earlier: dict[str, Questio
         question=q.text("question"),
         help=q.text("help"),
         required=q.flag("required"),
-        source=q.source(),
+        source=source,
         choices=choices,
         when=_when(q, earlier, scope),
         expect=expect,
+        source_reason=reason,
     )
     q.done()
     return question

@@ -146,7 +146,7 @@ class Interview:
             raw = prompting.ask(prompt_spec(q, default))
             text = raw.strip() if isinstance(raw, str) else raw
             if text in (HELP, "?"):
-                self.out(f"[italic]{q.help}[/italic]\n[dim]Source: {q.source}[/dim]")
+                self.out(f"[italic]{q.help}[/italic]\n[dim]Source: {q.shown_source}[/dim]")
                 continue
             if text == SKIP:
                 return Skip()

@@ -256,8 +256,8 @@ def _plan_obligations(
                     None,
                     f"Direct Claims Status expires: {p.code} {p.title}",
                     f"The programme release (Direct Claims Status) of {p.code} {p.title} "
-                    "expires on this day: alert your Lead Standards Verifier before it does.",
-                    rules.dcs_source,
+                    f"expires on this day: alert {p.dcs_raise_with} before it does.",
+                    p.dcs_source,
                     f"{about}/dcs-expiry",
                     rules.dcs_reminder_days,
                 )

@@ -14,6 +14,7 @@ from wblqa_cli.cycle.sectors import (
     match_title,
     normalise_title,
 )
+from wblqa_cli.rules import Cited
 
 Basis = Literal["sector", "group", "title", "none"]
 
@@ -38,6 +39,30 @@ class Scope:
     @property
     def reason(self) -> str:
         return self.rule.reason
+
+
+def listed_with_sector(listed: ScopeRule, named: NamedSector, group: SectorGroup) -> ScopeRule:
+    """A listed title tagged with a named sector: out of LSV, the higher minimum of the two."""
+    raised = named.rule.min_standards_verification > listed.min_standards_verification
+    keeps = (
+        f" Its {named.name} tag raises the minimum to {named.rule.minimum_text}." if raised else ""
+    )
+    return ScopeRule(
+        in_lsv_scope=False,
+        min_standards_verification=max(
+            listed.min_standards_verification, named.rule.min_standards_verification
+        ),
+        activity=named.rule.activity if raised else listed.activity,
+        reason=(
+            f"Its title is listed in sector group {group.code} ({group.name}), taken out of "
+            f"the LSV model whatever sector it is tagged with.{keeps} {listed.reason}"
+        ),
+        cited=Cited(
+            f"{listed.source}; {named.rule.source}" if raised else listed.source,
+            listed.cited.strength,
+            listed.cited.strength_basis,
+        ),
+    )
 
 
 def title_hints(title: str, rules: CycleRules, group: SectorGroup | None = None) -> tuple[str, ...]:
@@ -74,9 +99,17 @@ def classify(
     rules: CycleRules,
     groups: Sequence[SectorGroup],
 ) -> Scope:
-    """The scope of a programme from its stored sector (group code or named sector) or title."""
+    """The scope of a programme from its stored sector (group code or named sector) or title.
+
+    A title listed in a sector group stays out of LSV scope whatever named
+    sector it is tagged with: the tag may raise the minimum, never restore scope.
+    """
     if sector and sector in rules.sectors:
         named = rules.sectors[sector]
+        found = _match(title, tuple(groups))
+        if found.group is not None and named.rule.in_lsv_scope:
+            rule = listed_with_sector(rules.listed_group, named, found.group)
+            return Scope(rule, "title", sector=named, group=found.group, matched_title=found.title)
         return Scope(named.rule, "sector", sector=named)
     if sector:
         group = next((g for g in groups if g.code == sector), None)
