@@ -35,7 +35,7 @@ def _say_deadline(rule: Rule, found: Deadline | None, missing: str) -> None:
         f"may be disposed of from [bold]{fmt_date(found.dispose_from)}[/bold]."
     )
     say(f"  Rule:   {found.because} ({fmt_date(found.trigger_date)}).")
-    say(f"  Source: {found.source}")
+    say(f"  Source: {found.source} ({found.strength})")
     say(f"  Covers: {'; '.join(rule.covers)}.")
 
 
@@ -56,7 +56,7 @@ def calc(
     json: bool = JSON_OPTION,
 ) -> None:
     """Until when to keep learner work and QA documents, from one or two dates."""
-    from wblqa_cli.retention.deadline import Triggers
+    from wblqa_cli.retention.deadline import Triggers, received_too_early
     from wblqa_cli.retention.deadline import calc as compute
     from wblqa_cli.retention.rules import LEARNER_WORK, QA_DOCUMENTS, load_rules
 
@@ -70,6 +70,9 @@ def calc(
         received=date_option(received, "--received"),
         top_up_received=date_option(top_up, "--top-up-received"),
     )
+    too_early = received_too_early(triggers)
+    if too_early is not None:
+        raise InputError(f"--received: {too_early}.")
     found = compute(triggers)
     if json:
         print_json(
@@ -97,8 +100,16 @@ def _write_csv(results: Any, excel: bool = False) -> None:
     out.writerow(CHECK_OUT)
     iso = date.isoformat
     out.writerows(
-        (neutralise(i), lw, iso(lwd) if lwd else "", qa, iso(qad) if qad else "")
-        for i, lw, lwd, qa, qad in results
+        (
+            neutralise(i),
+            lw,
+            iso(lwd) if lwd else "",
+            neutralise(lwr or ""),
+            qa,
+            iso(qad) if qad else "",
+            neutralise(qar or ""),
+        )
+        for i, lw, lwd, lwr, qa, qad, qar in results
     )
 
 
@@ -111,8 +122,8 @@ def _write_json(results: Any, today: date, summary: dict[str, Any]) -> None:
     write = data_stdout().write
     write(f'{{"as_of": "{today.isoformat()}", "summary": {jsonlib.dumps(summary)}, "results": [')
     first = True
-    for i, lw, lwd, qa, qad in results:
-        values = (i, lw, lwd and lwd.isoformat(), qa, qad and qad.isoformat())
+    for i, lw, lwd, lwr, qa, qad, qar in results:
+        values = (i, lw, lwd and lwd.isoformat(), lwr, qa, qad and qad.isoformat(), qar)
         row = dict(zip(CHECK_OUT, values, strict=True))
         write(("\n  " if first else ",\n  ") + jsonlib.dumps(row, ensure_ascii=False))
         first = False
@@ -130,7 +141,8 @@ def check(
         "-",
         metavar="[FILE|-]",
         help="CSV with header id,certified,received[,hold][,top_up_received]; "
-        "a non-empty hold means on hold; top_up_received is a date or 'pending'. "
+        "hold: empty, no, false, 0 or n means not on hold, any other text is the hold's "
+        "reason; top_up_received is a date or 'pending'. "
         "Default: standard input.",
     ),
     as_of_: str | None = AS_OF,
@@ -217,9 +229,10 @@ def _check_human(results: Any, summary: Any, today: date) -> None:
     from wblqa_cli.retention.rules import KINDS
 
     if summary.rows <= HUMAN_ROWS:
-        t = table("Id", "Learner work", "dispose from", "QA documents", "dispose from")
-        for i, lw, lwd, qa, qad in results:
-            t.add_row(i, lw, fmt_date(lwd), qa, fmt_date(qad))
+        t = table("Id", "Learner work", "dispose from", "QA documents", "dispose from", "Why")
+        for i, lw, lwd, lwr, qa, qad, qar in results:
+            why = "; ".join(dict.fromkeys(w for w in (lwr, qar) if w))
+            t.add_row(i, lw, fmt_date(lwd), qa, fmt_date(qad), why)
         console().print(t)
     s = table("Kind", *STATUSES, title=f"{summary.rows} rows, as on {fmt_date(today)}")
     for kind in KINDS:

@@ -88,8 +88,8 @@ def import_(
         help="CSV with header id,programme,kind,certified,received"
         "[,cohort][,learner][,top_up_received][,hold]. kind is learner_work or "
         "qa_documents; each row needs a cohort or a learner; a date cell may be empty "
-        "(status unknown); top_up_received is a date or 'pending'; a non-empty hold is "
-        "the reason the record is on hold.",
+        "(status unknown); top_up_received is a date or 'pending'; hold: empty, no, false, "
+        "0 or n means not on hold, any other text is the reason the record is on hold.",
     ),
     quiet: bool = QUIET_OPTION,
 ) -> None:
