@@ -260,8 +260,20 @@ def test_check_refuses_exactly_the_files_with_a_repeated_id(ids: list[str]) -> N
     assert f"is already on line {clash[1]}" in info.value.message
 
 
-def test_many_distinct_ids_pass_a_small_bitmap() -> None:
+def test_many_distinct_ids_pass() -> None:
     _validate([f"ID-{i:06d}" for i in range(50_000)])
+
+
+def test_a_hash_shared_by_two_different_ids_is_not_a_duplicate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only the ids themselves decide: a candidate from the hashes is checked exactly."""
+    from wblqa_cli.retention import check
+
+    monkeypatch.setattr(check._SeenIds, "repeated", lambda self: {hash("A2"), hash("A3")})
+    _validate(["A1", "A2", "A3"])
+    with pytest.raises(InputError, match=r"line 5, column 'id': 'A2' is already on line 3"):
+        _validate(["A1", "A2", "A3", "A2"])
 
 
 # --- strengths in retention.toml ---------------------------------------------------------

@@ -23,8 +23,14 @@ from typing import Any, TypeVar
 
 from wblqa_cli.errors import DataError, InputError, WblqaError
 
-#: Document short names a ``source`` may cite (see shared/reference/README.md).
-SOURCE_PREFIXES = ("wbl-qa-model-2024-25:", "btec-collab-guide-1.1:", "pearson-support:")
+#: Document short names a ``source`` may cite (see shared/reference/README.md);
+#: ``ofqual-ssa`` is Ofqual's Sector Subject Area classification (data/README.md).
+SOURCE_PREFIXES = (
+    "wbl-qa-model-2024-25:",
+    "btec-collab-guide-1.1:",
+    "pearson-support:",
+    "ofqual-ssa:",
+)
 #: The ``source`` of a number or default that no guidance gives: the tool's own (with a reason).
 WBLQA_DEFAULT = "wblqa default"
 #: A rule's strength: ``must`` fails when broken, ``should`` warns.

@@ -94,7 +94,15 @@ def _say_programmes(p: Plan) -> None:
         t.columns[column].no_wrap = True
     for pp in p.programmes:
         s = pp.scope
-        sector = f"group {s.group.code}" if s.group else s.sector.key if s.sector else None
+        sector = (
+            f"group {s.group.code}"
+            if s.group
+            else s.sector.key
+            if s.sector
+            else s.area.name
+            if s.area
+            else None
+        )
         title = re.sub(r"^(pearson\s+)?(btec\s+)?", "", pp.title, flags=re.I)
         dcs = _short(pp.dcs_expiry)
         if pp.dcs_status in ("expired", "expiring"):

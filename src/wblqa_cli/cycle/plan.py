@@ -45,6 +45,7 @@ class ProgrammePlan:
             "warnings": list(self.warnings),
             "sector": s.sector.key if s.sector else None,
             "sector_name": s.sector_name,
+            "sector_area": s.area.code if s.area else None,
             "activity": s.rule.activity,
             "reason": s.reason,
             "source": s.rule.source,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from wblqa_cli.cycle.areas import SubjectArea
 from wblqa_cli.cycle.rules import CycleRules, NamedSector, ScopeRule
 from wblqa_cli.cycle.sectors import (
     SectorGroup,
@@ -29,12 +30,15 @@ class Scope:
     group: SectorGroup | None = None
     matched_title: str | None = None
     hints: tuple[str, ...] = ()
+    area: SubjectArea | None = None  # the Sector Subject Area it is tagged with, if any
 
     @property
     def sector_name(self) -> str | None:
         if self.group is not None:
             return self.group.name
-        return self.sector.name if self.sector is not None else None
+        if self.sector is not None:
+            return self.sector.name
+        return self.area.name if self.area is not None else None
 
     @property
     def reason(self) -> str:
@@ -104,27 +108,41 @@ def classify(
     A title listed in a sector group stays out of LSV scope whatever named
     sector it is tagged with: the tag may raise the minimum, never restore scope.
     """
+    area = None
+    if sector and sector not in rules.sectors and not any(g.code == sector for g in groups):
+        from wblqa_cli.cycle.areas import load_areas
+
+        area = load_areas().by_key(sector)
+        if area is not None:  # a Sector Subject Area: its mapped sector, else as untagged
+            sector = area.sector
+        else:
+            hint = (
+                f"Its sector {sector!r} is no longer a listed group, named sector or sector "
+                "subject area; set it again with `wblqa programme import`."
+            )
+            return Scope(rules.default, "none", hints=(hint, *title_hints(title, rules)))
     if sector and sector in rules.sectors:
         named = rules.sectors[sector]
         found = _match(title, tuple(groups))
         if found.group is not None and named.rule.in_lsv_scope:
             rule = listed_with_sector(rules.listed_group, named, found.group)
-            return Scope(rule, "title", sector=named, group=found.group, matched_title=found.title)
-        return Scope(named.rule, "sector", sector=named)
+            return Scope(
+                rule, "title", sector=named, group=found.group, matched_title=found.title, area=area
+            )
+        return Scope(named.rule, "sector", sector=named, area=area)
     if sector:
-        group = next((g for g in groups if g.code == sector), None)
-        if group is not None:
-            hints = title_hints(title, rules, group)
-            return Scope(rules.listed_group, "group", group=group, hints=hints)
-        hint = (
-            f"Its sector {sector!r} is no longer a listed group or named sector; "
-            "set it again with `wblqa programme import`."
-        )
-        return Scope(rules.default, "none", hints=(hint, *title_hints(title, rules)))
+        group = next(g for g in groups if g.code == sector)
+        hints = title_hints(title, rules, group)
+        return Scope(rules.listed_group, "group", group=group, hints=hints)
     found = _match(title, tuple(groups))
     if found.group is not None:
         hints = title_hints(title, rules, found.group)
         return Scope(
-            rules.listed_group, "title", group=found.group, matched_title=found.title, hints=hints
+            rules.listed_group,
+            "title",
+            group=found.group,
+            matched_title=found.title,
+            hints=hints,
+            area=area,
         )
-    return Scope(rules.default, "none", hints=title_hints(title, rules))
+    return Scope(rules.default, "none", hints=title_hints(title, rules), area=area)

@@ -75,6 +75,11 @@ def _say_lookup(found: Lookup, query: str) -> None:
             f"[bold]Sector[/bold]: {found.sector.name} (tag programmes with --sector "
             f"{found.sector.key})"
         )
+    elif found.kind == "area" and found.area is not None:
+        say(
+            f"[bold]Sector subject area {found.area.code}[/bold]: {found.area.name} "
+            f"(tag programmes with --sector {escape(repr(found.area.name))})"
+        )
     elif found.kind == "title" and found.group is not None:
         matched = "" if found.exact else " (closest listed title)"
         say(f"[bold]{escape(found.title or '')}[/bold]{matched}")

@@ -30,10 +30,14 @@ def _key(text: str) -> str:
 
 
 def resolve_sector(value: str | None, title: str, context: str = "--sector") -> str | None:
-    """A sector as stored: a group code (``214``) or a named sector (``construction``).
+    """A sector as stored: a group code (``214``), a named sector (``construction``) or a
+    Sector Subject Area's key (``engineering``).
 
-    Given nothing, the title is looked up among the sector groups.
+    Given nothing, the title is looked up among the sector groups. A name a
+    centre uses ("Engineering", "Health and Social Care", "Business") is found
+    in Ofqual's Sector Subject Areas (data/sector_subject_areas.toml).
     """
+    from wblqa_cli.cycle.areas import load_areas
     from wblqa_cli.cycle.rules import load_sector_groups
     from wblqa_cli.cycle.sectors import find_group, match_title
 
@@ -51,15 +55,22 @@ def resolve_sector(value: str | None, title: str, context: str = "--sector") -> 
     for k, name in names.items():
         if _key(name) == key:
             return k
+    areas = load_areas()
+    area = areas.find(value)
+    if area is not None:
+        return area.key
     import difflib
 
-    choices = sorted(names) + [g.code for g in groups]
-    close = difflib.get_close_matches(key, choices, n=3)
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    choices = {_key(n): n for n in (*names.values(), *areas.names())}
+    choices.update({k: k for k in names})
+    close = difflib.get_close_matches(key, list(choices), n=3, cutoff=0.7)
+    hint = f" Did you mean {', '.join(repr(choices[c]) for c in close)}?" if close else ""
     raise InputError(
-        f"{value!r} ({context}) is not a sector group or sector name.{hint}",
-        hint=f"Use a group code ({', '.join(g.code for g in groups)}) "
-        f"or a sector name ({', '.join(sorted(names))}).",
+        f"{value!r} ({context}) is not a sector group, sector name or sector subject area.{hint}",
+        hint="Use a group code ("
+        + ", ".join(g.code for g in groups)
+        + f"), a sector name ({', '.join(sorted(names))}) or a sector subject area "
+        "such as Engineering or Health and Social Care; see `wblqa sector list`.",
     )
 
 

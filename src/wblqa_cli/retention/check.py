@@ -3,8 +3,8 @@
 A batch is validated whole before anything is printed, without holding the
 file in memory: the first pass checks every row (and counts what the second
 will produce) and the second computes and prints. Two rows with one id are an
-error naming both lines; the ids are remembered in a bitmap sized to the file
-(:class:`_SeenIds`), and only its few candidates are checked exactly.
+error naming both lines; the ids are remembered as 8-byte hashes
+(:class:`_SeenIds`), and only repeated hashes are checked exactly.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from wblqa_cli.retention.deadline import (
     received_too_early,
     top_up_cell,
 )
-from wblqa_cli.retention.records import ON_HOLD, STATUSES, status_name
+from wblqa_cli.retention.records import DISPOSABLE, ON_HOLD, RETAIN, STATUSES, UNKNOWN
 from wblqa_cli.retention.rules import LEARNER_WORK, QA_DOCUMENTS, Rules, load_rules
 from wblqa_cli.retention.source import Source, cell_where, lazy_where
 
@@ -122,10 +122,10 @@ class CheckSummary:
         }
 
 
-def _result(found: Found, today: date, hold: str | None) -> tuple[str, date | None, str | None]:
-    dispose_from, why = found
-    status = status_name(dispose_from, today, on_hold=hold is not None)
-    return status, dispose_from, hold if status == ON_HOLD else why
+def _status(dispose_from: date | None, today: date) -> str:
+    if dispose_from is None:
+        return UNKNOWN
+    return DISPOSABLE if today >= dispose_from else RETAIN
 
 
 def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResult]:
@@ -134,8 +134,10 @@ def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResu
     name = source.name
     reader = source.reader(CHECK_REQUIRED, CHECK_OPTIONAL)
     has_top_up = "top_up_received" in reader.header
+    has_hold = "hold" in reader.header
     known = cells.known
     hold_reason = rules.hold.reason
+    status = _status
     for line, row in reader:
         ident = _require_id(row["id"], name, line)
         top_up, pending = (
@@ -149,46 +151,40 @@ def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResu
         if certified is not None and received is not None and received < certified:
             problem = received_too_early(Triggers(certified=certified, received=received))
             raise InputError(f"{cell_where(name, line, 'received')}: id {ident!r}: {problem}.")
-        hold = hold_reason(row.get("hold"))
-        lw, qa = memo.both(certified, received, top_up, pending, name, line)
-        yield (ident, *_result(lw, today, hold), *_result(qa, today, hold))
+        hold = hold_reason(row.get("hold")) if has_hold else None
+        (lwd, lwr), (qad, qar) = memo.both(certified, received, top_up, pending, name, line)
+        if hold is not None:
+            yield ident, ON_HOLD, lwd, hold, ON_HOLD, qad, hold
+        else:
+            yield ident, status(lwd, today), lwd, lwr, status(qad, today), qad, qar
 
 
 class _SeenIds:
-    """The ids a file has had, in a bitmap (a Bloom filter) sized to the file.
+    """The ids of a file, as 8-byte hashes: a repeated hash is a candidate duplicate.
 
-    Memory grows with a quarter of the file's bytes, not with a set of every
-    id. A hit is only a candidate: :func:`_confirm_duplicates` reads the file
-    again for the candidates alone and names both lines of a real duplicate.
+    An array of hashes keeps memory to 8 bytes a row (not a set of every id);
+    :meth:`repeated` sorts it once at the end, and :func:`_confirm_duplicates`
+    reads the file again for the few candidates alone, comparing the ids
+    themselves, and names both lines of a real duplicate.
     """
 
-    HASHES = 6
+    def __init__(self) -> None:
+        from array import array
 
-    def __init__(self, file_bytes: int) -> None:
-        self.bits = max(1 << 16, file_bytes * 2)
-        self.map = bytearray((self.bits + 7) // 8)
-        self.candidates: set[str] = set()
+        self.hashes = array("q")
 
-    def add(self, ident: str) -> None:
-        h1 = hash(ident) & 0xFFFFFFFFFFFFFFFF
-        h2 = ((h1 * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> 11 | 1
-        bits, seen, new = self.bits, self.map, False
-        for i in range(self.HASHES):
-            bit = (h1 + i * h2) % bits
-            byte, mask = bit >> 3, 1 << (bit & 7)
-            if not seen[byte] & mask:
-                seen[byte] |= mask
-                new = True
-        if not new:
-            self.candidates.add(ident)
+    def repeated(self) -> set[int]:
+        from itertools import pairwise
+
+        return {a for a, b in pairwise(sorted(self.hashes)) if a == b}
 
 
-def _confirm_duplicates(source: Source, candidates: set[str]) -> None:
+def _confirm_duplicates(source: Source, candidates: set[int]) -> None:
     """The first id that really is on two lines, as an error naming both."""
     first: dict[str, int] = {}
     for line, row in source.reader(CHECK_REQUIRED, CHECK_OPTIONAL):
         ident = row["id"]
-        if ident in candidates:
+        if hash(ident) in candidates:
             if ident in first:
                 raise InputError(
                     f"{cell_where(source.name, line, 'id')}: {ident!r} is already on line "
@@ -204,9 +200,10 @@ def validate_check(
     rules = load_rules()
     counts = {LEARNER_WORK: Counter[str](), QA_DOCUMENTS: Counter[str]()}
     rows = 0
-    seen = _SeenIds(source.size())
+    seen = _SeenIds()
+    remember = seen.hashes.append
     for ident, lw, _, _, qa, _, _ in _check_rows(source, today, rules):
-        seen.add(ident)
+        remember(hash(ident))
         counts[LEARNER_WORK][lw] += 1
         counts[QA_DOCUMENTS][qa] += 1
         rows += 1
@@ -214,8 +211,9 @@ def validate_check(
             progress(5000)
     if rows == 0:
         raise InputError(f"{source.name}: no rows after the header.")
-    if seen.candidates:
-        _confirm_duplicates(source, seen.candidates)
+    candidates = seen.repeated()
+    if candidates:
+        _confirm_duplicates(source, candidates)
     return CheckSummary(rows, counts)
 
 

@@ -104,10 +104,10 @@ def _write_csv(results: Any, excel: bool = False) -> None:
             neutralise(i),
             lw,
             iso(lwd) if lwd else "",
-            neutralise(lwr or ""),
+            lwr and neutralise(lwr),
             qa,
             iso(qad) if qad else "",
-            neutralise(qar or ""),
+            qar and neutralise(qar),
         )
         for i, lw, lwd, lwr, qa, qad, qar in results
     )

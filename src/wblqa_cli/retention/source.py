@@ -31,11 +31,6 @@ class Source:
         self.raw = raw
         self.name = name
 
-    def size(self) -> int:
-        """The file's length in bytes (standard input was spooled whole)."""
-        self.raw.seek(0, 2)
-        return self.raw.tell()
-
     def lines(self, digest: Hash | None = None) -> Iterator[str]:
         """Decoded lines from the start; a non-UTF-8 line is an error naming its number.
 
