@@ -106,7 +106,7 @@ def test_programme_sector_by_name_or_code(invoke, centre: str, sector: str, stor
     [
         (("--dcs-expiry", "31/02/2025"), "'31/02/2025' (--dcs-expiry) is not a valid date"),
         (("--expected-certification", "soon"), "'soon' (--expected-certification)"),
-        (("--sector", "constructon"), "Did you mean construction"),
+        (("--sector", "constructon"), "Did you mean 'construction'"),
         (("--centre", "55555"), "Centre '55555' is not registered"),
     ],
 )
