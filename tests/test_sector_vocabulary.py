@@ -159,3 +159,14 @@ def test_programme_add_with_a_centres_sector_name(invoke, centre) -> None:  # ty
     bad = invoke("programme", "add", "603/0002/1", "--title", TITLE, "--sector", "Enginering")
     assert bad.exit_code == 2 and bad.stdout == ""
     assert "Did you mean 'Engineering'?" in bad.stderr
+
+
+def test_sector_list_shows_the_areas_and_marks_the_additions_as_own(invoke) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(invoke("sector", "list", "--json").stdout)
+    areas = doc["areas"]
+    assert areas["source"].startswith("ofqual-ssa:")
+    assert areas["additions_source"].startswith("wblqa's own default (")
+    assert {"code": "5.2", "name": "Building and Construction", "also": [],
+            "sector": "construction"} in areas["areas"]  # fmt: skip
+    human = " ".join(invoke("sector", "list").stdout.split())
+    assert "Sector subject areas (--sector)" in human and "Health and Social Care" in human

@@ -53,6 +53,7 @@ class Lookup:
             "min_standards_verification": self.rule.min_standards_verification,
             "reason": self.rule.reason,
             "source": self.rule.source,
+            "strength": self.rule.strength,
             "matched": self.kind,
             "exact": self.exact,
             "activity": self.rule.activity,

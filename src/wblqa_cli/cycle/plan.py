@@ -49,6 +49,7 @@ class ProgrammePlan:
             "activity": s.rule.activity,
             "reason": s.reason,
             "source": s.rule.source,
+            "strength": s.rule.strength,
             "dcs_status": self.dcs_status,
             "dcs_raise_with": self.dcs_raise_with if self.dcs_expiry else None,
             "dcs_source": self.dcs_source if self.dcs_expiry else None,

@@ -122,10 +122,37 @@ def _sectors_json(rules: CycleRules, groups: Sequence[SectorGroup]) -> dict[str,
                 "in_lsv_scope": s.rule.in_lsv_scope,
                 "min_standards_verification": s.rule.min_standards_verification,
                 "source": s.rule.source,
+                "strength": s.rule.strength,
             }
             for s in rules.sectors.values()
         ],
+        "areas": _areas_json(),
     }
+
+
+def _areas_json() -> dict[str, object]:
+    from wblqa_cli.cycle.areas import load_areas
+
+    areas = load_areas()
+    return {
+        "source": areas.cited.source,
+        "additions_source": areas.own.shown(),
+        "areas": [
+            {"code": a.code, "name": a.name, "also": list(a.also), "sector": a.sector}
+            for a in areas.areas
+        ],
+    }
+
+
+def _say_areas() -> None:
+    from wblqa_cli.cycle.areas import load_areas
+
+    areas = load_areas()
+    t = table("Area", "Name", "Also", "Counts as", title="Sector subject areas (--sector)")
+    for a in areas.areas:
+        t.add_row(a.code, a.name, ", ".join(a.also), a.sector or "")
+    console().print(t)
+    say(f"Source: {areas.cited.source}. Other names and 'counts as': {areas.own.shown()}.")
 
 
 def _say_sectors(rules: CycleRules, groups: Sequence[SectorGroup]) -> None:
@@ -145,5 +172,6 @@ def _say_sectors(rules: CycleRules, groups: Sequence[SectorGroup]) -> None:
             s.rule.minimum_text.removeprefix("at least "),
         )
     console().print(t)
+    _say_areas()
     say("Any other programme: in LSV scope, " + rules.default.minimum_text + " a year.")
     say("Look a title up with: wblqa sector lookup TITLE")

@@ -21,7 +21,8 @@ def add(
     sector: str | None = typer.Option(
         None,
         "--sector",
-        help="Sector group code (214) or sector name (construction); "
+        help="Sector group code (214), sector name (construction) or sector subject area "
+        "(Engineering, Health and Social Care; see `wblqa sector list`); "
         "default: looked up from the title.",
     ),
     dcs_expiry: str | None = typer.Option(
