@@ -120,3 +120,41 @@ def test_a_wblqa_default_question_without_a_reason_is_a_data_error() -> None:
 def test_a_reason_beside_a_real_citation_is_refused() -> None:
     with pytest.raises(DataError, match="key 'reason': is not a known key"):
         parse_bank(_bank({"source": STAGE_1, "reason": "why"}))
+
+
+def test_walk_through_help_shows_an_own_question_as_wblqas_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The walk-through's '?' shows the source; a tool's own question says it is one."""
+    from wblqa_cli.aqd import prompting
+    from wblqa_cli.aqd.interview import HELP, Interview
+
+    bank = load_bank()
+    target = "programme.staffing.occupational-competence"
+    lines: list[str] = []
+    asked: list[str] = []
+
+    def ask(spec: dict[str, Any]) -> Any:
+        asked.append(spec["message"])
+        question = next(q for q in bank.questions if q.question == spec["message"])
+        if question.id == target and asked.count(spec["message"]) == 1:
+            return HELP
+        if question.id == target:
+            raise KeyboardInterrupt
+        if spec["type"] == "select":
+            return spec["choices"][0]["value"]
+        return False if spec["type"] == "confirm" else "01/10/2025"
+
+    monkeypatch.setattr(prompting, "ask", ask)
+    iv = Interview(
+        bank=bank,
+        programmes=[("A", "Title A")],
+        answers={},
+        save=lambda g: None,
+        out=lines.append,
+        centre_label="12345 Test",
+    )
+    with pytest.raises(KeyboardInterrupt):
+        iv.run()
+    shown = [line for line in lines if "Source:" in line]
+    assert shown and "wblqa's own question, not from the guidance (good practice" in shown[-1]

@@ -321,3 +321,13 @@ def test_calc_shows_the_strength_beside_the_source(section: str, invoke) -> None
     assert json.loads(out)["learner_work"]["strength"] == "must"
     human = _ok(invoke("retention", "calc", "--received", "2025-02-28")).stdout
     assert "Frequently asked questions (must)" in " ".join(human.split())
+
+
+@OWN
+def test_check_table_shows_hostile_hold_text_literally(
+    section: str, invoke, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    text = "id,certified,received,hold\n[b]B1[/b],2022-07-15,2022-08-01,[red]x[/red] \x1b[31m\n"
+    out = _ok(invoke("retention", "check", _file(tmp_path, text), "--as-of", "2025-07-16")).stdout
+    assert "[red]x[/red]" in out and "[b]B1[/b]" in out
+    assert "\x1b" not in out and "\\x1b[31m" in out
