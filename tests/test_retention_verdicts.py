@@ -331,3 +331,27 @@ def test_check_table_shows_hostile_hold_text_literally(
     out = _ok(invoke("retention", "check", _file(tmp_path, text), "--as-of", "2025-07-16")).stdout
     assert "[red]x[/red]" in out and "[b]B1[/b]" in out
     assert "\x1b" not in out and "\\x1b[31m" in out
+
+
+@FAQ
+def test_list_csv_gives_each_unknown_its_reason(section: str, invoke, programme: str) -> None:  # type: ignore[no-untyped-def]
+    _ok(invoke("retention", "add", "R1", "--programme", programme, "--kind", "learner_work",
+               "--cohort", "2024", "--certified", "2024-07-15"))  # fmt: skip
+    out = _ok(invoke("retention", "list", "--format", "csv", "--as-of", "2025-01-01")).stdout
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert row["status"] == "unknown" and row["status_reason"].startswith(LW_MISSING)
+
+
+@FAQ
+def test_check_xlsx_has_the_reason_columns(section: str, invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    target = tmp_path / "out.xlsx"
+    _ok(invoke("retention", "check", _file(tmp_path, CHECK), "--format", "xlsx", "-o",
+               str(target), "--as-of", "2025-01-01"))  # fmt: skip
+    rows = list(load_workbook(target, read_only=True).active.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert "learner_work_reason" in header and "qa_documents_reason" in header
+    by_id = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    assert by_id["U1"]["learner_work_reason"].startswith(LW_MISSING)
+    assert by_id["H1"]["qa_documents_reason"] == "open appeal 4"
