@@ -293,12 +293,21 @@ def test_sources_list_every_citation_in_data(invoke, full_store, tmp_path) -> No
     from test_rules_data import DATA, _sources
 
     _, root = _pack(invoke, tmp_path)
-    shown = {(r[0], r[1]) for r in rows(section(root, "sources").find(".//table"))}  # type: ignore[arg-type]
+    sources = section(root, "sources")
+    shown = {(r[0], r[1]) for r in rows(sources.find(".//table"))}  # type: ignore[arg-type]
+    own = "".join(sources.find(".//ul").itertext())  # type: ignore[union-attr]
+    own_defaults = 0
     for path in DATA.glob("*.toml"):
         for source in _sources(tomllib.loads(path.read_text(encoding="utf-8"))):
             for one in source.split(";"):
+                if one.strip() == "wblqa default":  # listed apart, never as a document
+                    own_defaults += 1
+                    assert f"data/{path.name}" in own, path.name
+                    continue
                 document, _, heading = one.strip().partition(":")
                 assert (document, heading.strip()) in shown, (path.name, one)
+    assert own_defaults > 5
+    assert not any(document == "wblqa default" for document, _ in shown)
 
 
 # -- options and errors ---------------------------------------------------------------------

@@ -178,3 +178,29 @@ def test_citation_reads_a_number_that_is_the_tools_own() -> None:
     assert t.citation() == ("wblqa default", "two weeks' notice")
     with pytest.raises(InputError, match="key 'reason': is missing"):
         Table({"source": "wblqa default"}, "f.toml").citation()
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ({"value": 3, "source": "wblqa default"}, "'reason'"),
+        ({"value": 3}, "'source'"),
+        ({"value": 3, "source": "my guess", "reason": "x"}, "must cite a document"),
+        ({"value": -1, "source": "wblqa default", "reason": "x"}, "'value'"),
+        ({"value": 3, "source": "wblqa default", "reason": "x", "extra": 1}, "'extra'"),
+    ],
+)
+def test_a_setting_is_cited_or_marked_as_the_tools_own(setting: dict, problem: str) -> None:
+    t = Table({"soon_days": setting}, "status.toml", error=DataError)
+    with pytest.raises(DataError, match=problem) as caught:
+        t.setting("soon_days", minimum=0)
+    assert "status.toml, [soon_days]" in caught.value.message
+
+
+def test_a_setting_reads_its_value() -> None:
+    t = Table(
+        {"soon_days": {"value": 30, "source": "wblqa default", "reason": "a month ahead"}},
+        "status.toml",
+        error=DataError,
+    )
+    assert t.setting("soon_days", minimum=0) == 30

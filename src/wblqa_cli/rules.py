@@ -232,6 +232,19 @@ class Table:
             )
         return Cited(source, strength, self.text("strength_basis"), reason)
 
+    def setting(self, key: str, *, minimum: int | None = None) -> Any:
+        """A number of the tool's own, as a table ``[key]`` of ``value``, ``source``, ``reason``.
+
+        The source is usually ``wblqa default`` (no guidance gives the number) and then
+        its one-line ``reason`` is required; a number a document does give cites it.
+        """
+        sub = self.table(key)
+        assert sub is not None
+        value = sub.integer("value", minimum=minimum)
+        sub.citation()
+        sub.done()
+        return value
+
     def done(self) -> None:
         """Reject keys no getter asked for (a typo in a file is an error, not a default)."""
         unknown = sorted(set(self.values) - self._seen)

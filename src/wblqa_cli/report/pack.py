@@ -33,9 +33,9 @@ def settings() -> Settings:
     t = table("report.toml")
     t.integer("format")
     out = Settings(
-        t.integer("disposal_months", minimum=1),
-        t.integer("holds_listed", minimum=0),
-        t.integer("flags_listed", minimum=0),
+        t.setting("disposal_months", minimum=1),
+        t.setting("holds_listed", minimum=0),
+        t.setting("flags_listed", minimum=0),
     )
     t.done()
     return out

@@ -34,7 +34,7 @@ class Settings:
 def settings() -> Settings:
     t = table("status.toml")
     t.integer("format")
-    out = Settings(t.integer("soon_days", minimum=0), t.integer("upcoming_key_dates", minimum=0))
+    out = Settings(t.setting("soon_days", minimum=0), t.setting("upcoming_key_dates", minimum=0))
     t.done()
     return out
 
