@@ -32,24 +32,28 @@ def verification_plan(s: Store, year: AcademicYear, today: date) -> Plan:
     from wblqa_cli.store.centres import list_programmes
 
     aqd = deadline_for(year, user_deadlines(s))
-    return plan(list_programmes(s), year, today, aqd=aqd)
+    return plan(list_programmes(s, year=year.label, active=True), year, today, aqd=aqd)
 
 
 def aqd_progress(s: Store, year: AcademicYear) -> list[AqdProgress]:
     """Each registered centre's declaration for ``year``: how far it is, against its deadline."""
     from wblqa_cli.aqd.bank import load_bank
+    from wblqa_cli.aqd.coverage import cover
     from wblqa_cli.aqd.deadlines import deadline_for
     from wblqa_cli.aqd.progress import statuses
     from wblqa_cli.status.actions import AqdProgress
-    from wblqa_cli.store.aqd import find_declaration, load_answers, user_deadlines
+    from wblqa_cli.store.aqd import coverage, find_declaration, load_answers, user_deadlines
     from wblqa_cli.store.centres import list_centres, list_programmes
 
     bank = load_bank()
     deadline = deadline_for(year, user_deadlines(s))
     out = []
     for centre in list_centres(s):
-        programmes = [p.code for p in list_programmes(s, centre.number)]
         declaration = find_declaration(s, centre.number, year.label)
+        fixed = None if declaration is None else coverage(s, declaration.id)
+        programmes = cover(
+            list_programmes(s, centre.number, year=year.label), year.label, fixed
+        ).codes
         answers = {} if declaration is None else load_answers(s, declaration.id, bank)
         scopes = statuses(bank, programmes, answers)
         out.append(

@@ -17,7 +17,7 @@ from wblqa_cli.aqd.walk import applies, scope_values
 from wblqa_cli.errors import InputError
 
 
-def _answer_and_comment(raw: object, at: str) -> tuple[object, str | None]:
+def _answer_and_comment(raw: object, at: str, many: bool = False) -> tuple[object, str | None]:
     if isinstance(raw, dict):
         unknown = sorted(set(raw) - {"answer", "comment"})
         if unknown:
@@ -28,7 +28,7 @@ def _answer_and_comment(raw: object, at: str) -> tuple[object, str | None]:
         if comment is not None and not isinstance(comment, str):
             raise InputError(f"{at}, key 'comment': {shown(comment)} is not text.")
         return raw["answer"], (comment.strip() or None) if comment else None
-    if isinstance(raw, list):
+    if isinstance(raw, list) and not many:
         raise InputError(f"{at}: {shown(raw)} is a list; give one answer.")
     return raw, None
 
@@ -54,7 +54,7 @@ def _scope_answers(
                 f"{here}: {qid!r} is a {q.scope}-level question; "
                 + ("put it under [centre]." if q.scope == "centre" else "put it under a programme.")
             )
-        value, comment = _answer_and_comment(raw, here)
+        value, comment = _answer_and_comment(raw, here, many=q.type == "dates")
         if is_blank(value):
             if comment:
                 raise InputError(f"{here}: a comment needs an answer too.")
@@ -131,6 +131,8 @@ def _hint(q: Question) -> str:
         kind = "true or false"
     elif q.type == "date":
         kind = "a date, e.g. 2025-10-14"
+    elif q.type == "dates":
+        kind = "one or more dates, e.g. [2025-10-14, 2026-03-02]"
     elif q.type == "choice":
         kind = "one of: " + " | ".join(q.choices)
     else:

@@ -240,6 +240,61 @@ def m005_postgresql_audit_guard(op: Operations) -> None:
     )
 
 
+def m009_programme_facts(op: Operations) -> None:
+    """Programme facts kept once, by programme and year; programmes' years; AQD coverage.
+
+    Expected certification dates and Direct Claims Status were kept twice:
+    on the programme (``dcs_expiry``, ``expected_certification``) and as AQD
+    answers. Both move into ``programme_fact``, one record per programme,
+    academic year and fact question, and the old copies go. A fact the
+    programme held is recorded for the academic year the programme was
+    registered in (an expected date: the year the date falls in); an AQD
+    answer for the year of its declaration, which wins over the programme's
+    copy of the same year (expected dates: both are kept). ``first_year`` and
+    ``retired_from`` say which years a programme is delivered in;
+    ``aqd_coverage`` fixes the programmes of a submitted declaration (for the
+    ones already submitted: the programmes it answered for).
+    """
+    from wblqa_cli.store import migrate_facts
+
+    op.add_column("programme", sa.Column("first_year", sa.String()))
+    op.add_column("programme", sa.Column("retired_from", sa.String()))
+    op.create_table(
+        "programme_fact",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "programme_id",
+            sa.Integer(),
+            sa.ForeignKey("programme.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("academic_year", sa.String(), nullable=False),
+        sa.Column("question_id", sa.String(), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("comment", sa.Text()),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("set_by", sa.String(), nullable=False),
+        sa.UniqueConstraint("programme_id", "academic_year", "question_id"),
+    )
+    op.create_table(
+        "aqd_coverage",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "declaration_id",
+            sa.Integer(),
+            sa.ForeignKey("aqd_declaration.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("programme_code", sa.String(), nullable=False),
+        sa.UniqueConstraint("declaration_id", "programme_code"),
+    )
+    migrate_facts.move(op.get_bind())
+    op.drop_table("expected_certification")
+    op.execute("ALTER TABLE programme DROP COLUMN dcs_expiry")
+
+
 #: Every migration, in order. Append; never reorder, rename or edit a released one.
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "centres_programmes_audit", m001_centres_programmes_audit),
@@ -247,6 +302,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (3, "aqd", m003_aqd),
     (4, "arrangements", m004_arrangements),
     (5, "postgresql_audit_guard", m005_postgresql_audit_guard),
+    (9, "programme_facts", m009_programme_facts),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
