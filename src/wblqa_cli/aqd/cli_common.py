@@ -81,10 +81,20 @@ def declaration_or_none(s: Store, centre: str, year: AcademicYear) -> Declaratio
     return find_declaration(s, centre, year.label)
 
 
-def answers_of(s: Store, declaration: Declaration | None, bank: Bank) -> dict[Key, Answer]:
+def answers_of(
+    s: Store,
+    declaration: Declaration | None,
+    bank: Bank,
+    where: tuple[str, AcademicYear] | None = None,
+) -> dict[Key, Answer]:
+    """The declaration's answers; before it is started, the programme facts of
+    ``where`` (centre, year), which are its answers to the fact questions."""
     from wblqa_cli.store.aqd import load_answers
+    from wblqa_cli.store.aqd_facts import facts_as_answers
 
-    return {} if declaration is None else load_answers(s, declaration.id, bank)
+    if declaration is not None:
+        return load_answers(s, declaration.id, bank)
+    return {} if where is None else facts_as_answers(s, where[0], where[1].label)
 
 
 def question_label(bank: Bank, key: Key) -> str:

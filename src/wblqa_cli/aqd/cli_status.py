@@ -84,7 +84,7 @@ def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | Non
     covered = coverage_of(s, number, academic_year)
     programmes = list(covered.covered)
     declaration = declaration_or_none(s, number, academic_year)
-    answers = answers_of(s, declaration, bank)
+    answers = answers_of(s, declaration, bank, (number, academic_year))
     scopes = statuses(bank, [p.code for p in programmes], answers)
     titles = {p.code: p.title for p in programmes}
     deadline = deadline_for(academic_year, user_deadlines(s))

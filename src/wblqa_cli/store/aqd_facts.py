@@ -80,3 +80,12 @@ def save_facts(session: Session, year: str, given: Sequence[Given], *, how: str,
             user=user,
         )
     return changed
+
+
+def facts_as_answers(store: Store, centre: str, year: str) -> dict[Key, Answer]:
+    """The fact answers of a declaration not started yet: the programmes' facts of ``year``."""
+    with store.session() as session:
+        return {
+            (f.programme, f.question): Answer(f.value, f.comment, f.set_at, f.set_by)  # type: ignore[arg-type]
+            for f in programme_facts.of_centre_year(session, centre, year)
+        }

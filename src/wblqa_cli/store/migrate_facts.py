@@ -117,8 +117,8 @@ def move(conn: sa.Connection) -> None:
 
     # The programme's own copy first; the AQD's answers of the same year win below.
     for r in programmes.values():
-        if r.dcs_expiry is not None:
-            year = _year(r.created_at or now)
+        if r.dcs_expiry is not None:  # as it stands now: the year of the migration
+            year = _year(now)
             record(r.id, year, DCS_HELD, "true")
             record(r.id, year, DCS_EXPIRY, json.dumps(r.dcs_expiry.isoformat()))
     expected: dict[tuple[int, str], set[str]] = {}

@@ -246,12 +246,13 @@ def m009_programme_facts(op: Operations) -> None:
     Expected certification dates and Direct Claims Status were kept twice:
     on the programme (``dcs_expiry``, ``expected_certification``) and as AQD
     answers. Both move into ``programme_fact``, one record per programme,
-    academic year and fact question, and the old copies go. A fact the
-    programme held is recorded for the academic year the programme was
-    registered in (an expected date: the year the date falls in); an AQD
+    academic year and fact question, and the old copies go. The programme's
+    DCS expiry is recorded for the academic year of the migration (it is how
+    things stand now), each expected date for the year it falls in; an AQD
     answer for the year of its declaration, which wins over the programme's
     copy of the same year (expected dates: both are kept). ``first_year`` and
-    ``retired_from`` say which years a programme is delivered in;
+    ``retired_from`` say which years a programme is delivered in (a programme
+    registered before its centre's first declaration: every year);
     ``aqd_coverage`` fixes the programmes of a submitted declaration (for the
     ones already submitted: the programmes it answered for).
     """
