@@ -30,6 +30,7 @@ class Answer:
     comment: str | None = None
     answered_at: datetime | None = None
     answered_by: str | None = None
+    group: str | None = None  # given once for this programme's group (aqd/groups.py)
 
 
 @dataclass(frozen=True)

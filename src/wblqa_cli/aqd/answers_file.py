@@ -63,16 +63,44 @@ def _scope_answers(
     return out
 
 
+def _group_answers(bank: Bank, table_: object, file: str, groups: Sequence[str]) -> list[Given]:
+    """A group's answers: programme questions given once for its members (facts excepted)."""
+    from wblqa_cli.aqd.groups import scope_of
+    from wblqa_cli.registry.facts import FACT_QUESTIONS
+
+    if not isinstance(table_, dict):
+        raise InputError(f"{file}: 'groups' must be a table of group names, not {shown(table_)}.")
+    out: list[Given] = []
+    for name, answers in table_.items():
+        at = f"{file}: groups.{name}"
+        if name not in groups:
+            raise InputError(
+                f"{at}: {name!r} is not a group of this declaration"
+                + (f" ({', '.join(groups)})." if groups else " (it has none)."),
+                hint="Make one with `wblqa aqd group add NAME CODE...`.",
+            )
+        for g in _scope_answers(bank, "programme", answers, at, scope_of(str(name))):
+            if g.question_id in FACT_QUESTIONS:
+                raise InputError(
+                    f"{at}.{g.question_id}: a programme fact, each programme's own; "
+                    "give it under programmes.CODE."
+                )
+            out.append(g)
+    return out
+
+
 def read_answers(
     document: object,
     file: str,
     bank: Bank,
     programmes: Sequence[str],
     stored: Mapping[Key, Answer],
+    groups: Sequence[str] = (),
 ) -> list[Given]:
     """Every answer of an answers file, checked whole; the first problem raises.
 
-    Shape: ``{"centre": {ID: ANSWER}, "programmes": {CODE: {ID: ANSWER}}}``; an
+    Shape: ``{"centre": {ID: ANSWER}, "programmes": {CODE: {ID: ANSWER}},
+    "groups": {NAME: {ID: ANSWER}}}`` (a group's answers hold for each member); an
     answer may be ``{"answer": X, "comment": "..."}``. Blank answers are skipped.
     An answer to a question whose condition is not met (given the file and the
     answers already saved) is an error: it would never be used.
@@ -82,9 +110,11 @@ def read_answers(
             f"{file}: expected a table with 'centre' and 'programmes', "
             f"not {type(document).__name__}."
         )
-    unknown = sorted(set(document) - {"centre", "programmes"})
+    unknown = sorted(set(document) - {"centre", "programmes", "groups"})
     if unknown:
-        raise InputError(f"{file}: unknown key {unknown[0]!r}; expected 'centre' and 'programmes'.")
+        raise InputError(
+            f"{file}: unknown key {unknown[0]!r}; expected 'centre', 'programmes' and 'groups'."
+        )
     given = _scope_answers(bank, "centre", document.get("centre", {}), f"{file}: centre", None)
     progs = document.get("programmes", {})
     if not isinstance(progs, dict):
@@ -99,6 +129,7 @@ def read_answers(
                 hint="Register it first with `wblqa programme add CODE --title TITLE`.",
             )
         given += _scope_answers(bank, "programme", answers, f"{file}: programmes.{code}", code)
+    given += _group_answers(bank, document.get("groups", {}), file, groups)
     merged = dict(stored)
     for g in given:
         merged[g.key] = Answer(g.value, g.comment)
@@ -108,6 +139,8 @@ def read_answers(
         values = scope_values(merged, g.programme)
         if q.when is not None and not applies(q, values):
             place = "centre" if g.programme is None else f"programmes.{g.programme}"
+            if g.programme is not None and g.programme.startswith("group:"):
+                place = "groups." + g.programme.removeprefix("group:")
             actual = display(values.get(q.when.question)) or "unanswered"
             raise InputError(
                 f"{file}: {place}.{q.id}: asked only when {q.when.question} is "

@@ -16,6 +16,7 @@ from wblqa_cli.aqd.cli_common import (
     resolve_year,
 )
 from wblqa_cli.aqd.cli_export import export
+from wblqa_cli.aqd.cli_group import app as group_app
 from wblqa_cli.aqd.cli_start import start
 from wblqa_cli.aqd.cli_status import status
 from wblqa_cli.cli_common import JSON_OPTION, store
@@ -222,3 +223,4 @@ app.command("submit")(submit)
 app.command("reopen")(reopen)
 app.command("export")(export)
 app.command("deadline")(deadline)
+app.add_typer(group_app, name="group")

@@ -217,9 +217,11 @@ def _start_from_file(
     number = resolve_centre(s, centre)
     codes = [p.code for p in centre_programmes(s, number, only, year)]
     existing = declaration_or_none(s, number, year)
-    given = read_answers(
-        document, str(path), bank, codes, answers_of(s, existing, bank, (number, year))
-    )
+    from wblqa_cli.store.aqd_groups import list_groups
+
+    stored = answers_of(s, existing, bank, (number, year))
+    groups = list(list_groups(s, number, year.label))
+    given = read_answers(document, str(path), bank, codes, stored, groups)
     declaration = existing or open_declaration(s, number, year.label, bank.version)
     changed = save_answers(s, declaration, given, bank.version, how=f"file {path.name}")
     say(

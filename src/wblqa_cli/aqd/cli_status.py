@@ -69,6 +69,7 @@ class _View:
     answers: dict[Key, Answer]
     scopes: list[ScopeStatus]
     coverage: Coverage
+    groups: dict[str, tuple[str, ...]]
     titles: dict[str, str]
     deadline: Deadline
     state: str
@@ -81,7 +82,10 @@ def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | Non
     from wblqa_cli.store.aqd import user_deadlines
 
     number = resolve_centre(s, centre)
+    from wblqa_cli.store.aqd_groups import list_groups
+
     covered = coverage_of(s, number, academic_year)
+    groups = list_groups(s, number, academic_year.label)
     programmes = list(covered.covered)
     declaration = declaration_or_none(s, number, academic_year)
     answers = answers_of(s, declaration, bank, (number, academic_year))
@@ -103,6 +107,7 @@ def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | Non
         state=state,
         complete=complete,
         coverage=covered,
+        groups=groups,
     )
 
 
@@ -120,7 +125,7 @@ def _as_json(v: _View, centre_name: str, today: dt.date) -> dict[str, Any]:
         "bank_version": v.bank.version,
         "complete": v.complete,
         "deadline": v.deadline.as_json(today),
-        "coverage": v.coverage.as_json(),
+        "coverage": v.coverage.as_json() | {"groups": {g: list(m) for g, m in v.groups.items()}},
         "scopes": [
             {
                 "programme": sc.programme,
@@ -155,6 +160,8 @@ def _print_progress(v: _View, today: dt.date) -> None:
     say(f"Covers {v.coverage.reason}.")
     for p, why in v.coverage.left_out:
         say(f"  Left out: {p.code} ({why}).")
+    for name, members in v.groups.items():
+        say(f"  Group {name}: {', '.join(members) or 'no programmes'} (answers given once).")
     t = table("Scope", "Title", "Answered", "Missing", "Flagged")
     for sc in v.scopes:
         t.add_row(

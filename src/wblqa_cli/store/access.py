@@ -59,6 +59,8 @@ OWN_ROWS = (
     ("aqd_declaration", IN_MY_CENTRES),
     ("aqd_answer", "declaration_id IN (SELECT d.id FROM aqd_declaration d)"),
     ("aqd_coverage", "declaration_id IN (SELECT d.id FROM aqd_declaration d)"),
+    ("aqd_group", IN_MY_CENTRES),
+    ("aqd_group_member", "group_id IN (SELECT g.id FROM aqd_group g)"),
 )
 
 

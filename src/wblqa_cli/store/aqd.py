@@ -21,7 +21,7 @@ from wblqa_cli.errors import ActionNeeded, InputError, NotFound
 from wblqa_cli.registry.facts import FACT_QUESTIONS
 from wblqa_cli.store import audit
 from wblqa_cli.store import models as m
-from wblqa_cli.store.aqd_facts import coverage, fact_answers, save_facts
+from wblqa_cli.store.aqd_facts import coverage, save_facts, with_facts_and_groups
 from wblqa_cli.store.engine import Store, as_utc
 
 OPEN = "open"
@@ -130,7 +130,7 @@ def _answers(session: Session, declaration_id: int, bank: Bank) -> dict[Key, Ans
         .where(_A.c.declaration_id == declaration_id)
         .order_by(_A.c.id)  # the order given, on every engine
     )
-    return {
+    own = {
         (r.programme_code, r.question_id): Answer(
             decode(bank.get(r.question_id), r.value),
             r.comment,
@@ -138,7 +138,8 @@ def _answers(session: Session, declaration_id: int, bank: Bank) -> dict[Key, Ans
             r.answered_by,
         )
         for r in rows
-    } | fact_answers(session, declaration_id)
+    }
+    return with_facts_and_groups(session, declaration_id, own)
 
 
 def load_answers(store: Store, declaration_id: int, bank: Bank) -> dict[Key, Answer]:
@@ -361,3 +362,4 @@ class ExportRow:
     comment: str | None
     answered_at: dt.datetime
     answered_by: str
+    from_group: str | None = None  # a group's answer, given once for its members

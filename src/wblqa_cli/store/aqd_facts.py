@@ -26,6 +26,25 @@ _P = m.Programme.__table__  # type: ignore[attr-defined]
 _COV = m.AqdCoverage.__table__  # type: ignore[attr-defined]
 
 
+def with_facts_and_groups(
+    session: Session, declaration_id: int, own: dict[Key, Answer]
+) -> dict[Key, Answer]:
+    """A declaration's answers: its own, the programme facts of its year, then each group's
+    answers for the members that have not answered themselves."""
+    from wblqa_cli.aqd.groups import expand
+    from wblqa_cli.store.aqd_groups import groups_in
+
+    where = session.execute(
+        select(_C.c.number, _D.c.academic_year)
+        .join(_C, _C.c.id == _D.c.centre_id)
+        .where(_D.c.id == declaration_id)
+    ).first()
+    if where is None:
+        return own
+    answers = own | fact_answers(session, declaration_id)
+    return expand(answers, groups_in(session, where.number, where.academic_year))
+
+
 def fact_answers(session: Session, declaration_id: int) -> dict[Key, Answer]:
     """The programme facts of the declaration's centre and year, as its answers."""
     where = session.execute(

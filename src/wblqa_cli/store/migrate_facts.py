@@ -1,5 +1,16 @@
 """Migration 9's data step: programme facts from their two old homes into one.
 
+Expected certification dates and Direct Claims Status were kept on the
+programme (``dcs_expiry``, ``expected_certification``) and as AQD answers.
+The programme's DCS expiry is recorded for the academic year of the
+migration (how things stand now), each expected date for the year it falls
+in; an AQD answer for the year of its declaration, winning over the
+programme's copy of the same year (expected dates: both kept). The old
+copies then go. ``first_year``: None (every year) for a programme
+registered before its centre's first declaration, else the year it was
+registered or first answered for. ``aqd_coverage`` of a submitted
+declaration: the programmes it answered for.
+
 Reads the programme's own copy (``programme.dcs_expiry``, the
 ``expected_certification`` table) and the AQD's answers to the fact
 questions, and writes one ``programme_fact`` record per programme, year and

@@ -34,6 +34,13 @@ def _timestamps() -> list[sa.Column[datetime]]:
     return [sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)]
 
 
+def _ref(name: str, target: str, ondelete: str) -> sa.Column[int]:
+    """A required, indexed reference to ``target`` (``table.id``)."""
+    return sa.Column(
+        name, sa.Integer(), sa.ForeignKey(target, ondelete=ondelete), nullable=False, index=True
+    )
+
+
 def m001_centres_programmes_audit(op: Operations) -> None:
     """Centres, their programmes, expected certification dates, settings, the audit log."""
     op.create_table(
@@ -241,20 +248,9 @@ def m005_postgresql_audit_guard(op: Operations) -> None:
 
 
 def m009_programme_facts(op: Operations) -> None:
-    """Programme facts kept once, by programme and year; programmes' years; AQD coverage.
+    """Programme facts kept once (``programme_fact``); programmes' years; AQD coverage.
 
-    Expected certification dates and Direct Claims Status were kept twice:
-    on the programme (``dcs_expiry``, ``expected_certification``) and as AQD
-    answers. Both move into ``programme_fact``, one record per programme,
-    academic year and fact question, and the old copies go. The programme's
-    DCS expiry is recorded for the academic year of the migration (it is how
-    things stand now), each expected date for the year it falls in; an AQD
-    answer for the year of its declaration, which wins over the programme's
-    copy of the same year (expected dates: both are kept). ``first_year`` and
-    ``retired_from`` say which years a programme is delivered in (a programme
-    registered before its centre's first declaration: every year);
-    ``aqd_coverage`` fixes the programmes of a submitted declaration (for the
-    ones already submitted: the programmes it answered for).
+    The data step (:mod:`wblqa_cli.store.migrate_facts`) says where each old fact goes.
     """
     from wblqa_cli.store import migrate_facts
 
@@ -263,13 +259,7 @@ def m009_programme_facts(op: Operations) -> None:
     op.create_table(
         "programme_fact",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "programme_id",
-            sa.Integer(),
-            sa.ForeignKey("programme.id", ondelete="CASCADE"),
-            nullable=False,
-            index=True,
-        ),
+        _ref("programme_id", "programme.id", "CASCADE"),
         sa.Column("academic_year", sa.String(), nullable=False),
         sa.Column("question_id", sa.String(), nullable=False),
         sa.Column("value", sa.Text(), nullable=False),
@@ -281,19 +271,33 @@ def m009_programme_facts(op: Operations) -> None:
     op.create_table(
         "aqd_coverage",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "declaration_id",
-            sa.Integer(),
-            sa.ForeignKey("aqd_declaration.id", ondelete="CASCADE"),
-            nullable=False,
-            index=True,
-        ),
+        _ref("declaration_id", "aqd_declaration.id", "CASCADE"),
         sa.Column("programme_code", sa.String(), nullable=False),
         sa.UniqueConstraint("declaration_id", "programme_code"),
     )
     migrate_facts.move(op.get_bind())
     op.drop_table("expected_certification")
     op.execute("ALTER TABLE programme DROP COLUMN dcs_expiry")
+
+
+def m013_aqd_groups(op: Operations) -> None:
+    """Programme groups of a declaration (their answers: scope ``group:NAME``)."""
+    op.create_table(
+        "aqd_group",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _ref("centre_id", "centre.id", "RESTRICT"),
+        sa.Column("academic_year", sa.String(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        *_timestamps(),
+        sa.UniqueConstraint("centre_id", "academic_year", "name"),
+    )
+    op.create_table(
+        "aqd_group_member",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _ref("group_id", "aqd_group.id", "CASCADE"),
+        sa.Column("programme_code", sa.String(), nullable=False),
+        sa.UniqueConstraint("group_id", "programme_code"),
+    )
 
 
 #: Every migration, in order. Append; never reorder, rename or edit a released one.
@@ -304,6 +308,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (4, "arrangements", m004_arrangements),
     (5, "postgresql_audit_guard", m005_postgresql_audit_guard),
     (9, "programme_facts", m009_programme_facts),
+    (13, "aqd_groups", m013_aqd_groups),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

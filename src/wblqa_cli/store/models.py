@@ -105,6 +105,26 @@ class AqdCoverage(SQLModel, table=True):
     programme_code: str
 
 
+class AqdGroup(SQLModel, table=True):
+    """A group of programmes answering a centre's declaration of a year together (migration 13)."""
+
+    __tablename__ = "aqd_group"
+    __table_args__ = (sa.UniqueConstraint("centre_id", "academic_year", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    centre_id: int = Field(foreign_key="centre.id", index=True)
+    academic_year: str
+    name: str
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AqdGroupMember(SQLModel, table=True):
+    __tablename__ = "aqd_group_member"
+    __table_args__ = (sa.UniqueConstraint("group_id", "programme_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="aqd_group.id", index=True, ondelete="CASCADE")
+    programme_code: str
+
+
 class AqdAnswer(SQLModel, table=True):
     __tablename__ = "aqd_answer"
     __table_args__ = (
