@@ -274,6 +274,11 @@ def test_remove_only_while_nothing_refers(invoke: Any, tmp_path: Path, today: An
     assert refused.exit_code == 1
     assert "retire" in refused.stderr and "AQD answer" in refused.stderr
     ok(invoke("programme", "add", "OOPS", "--title", "Entered by mistake"))
+    # Facts given for a year with a declaration are its answers: the programme is kept.
+    ok(invoke("programme", "add", "FACT", "--title", "Dated", "--year", "2024-25",
+              "--expected-certification", "2025-05-01"))  # fmt: skip
+    kept = invoke("programme", "remove", "FACT")
+    assert kept.exit_code == 1 and "fact(s) answered in a declaration" in kept.stderr
     ok(invoke("programme", "remove", "OOPS"))
     assert "OOPS" not in {p["code"] for p in js(invoke("programme", "list", "--json"))}
     removed = [e for e in js(invoke("audit", "--json")) if e["action"] == "programme.remove"]

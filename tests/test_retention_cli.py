@@ -564,7 +564,7 @@ def test_import_is_all_or_nothing(  # type: ignore[no-untyped-def]
     for fragment in fragments:
         assert fragment in result.stderr, result.stderr
     assert _list(invoke)["records"] == []
-    assert json.loads(_ok(invoke("audit", "--json")).stdout) == []
+    assert json.loads(_ok(invoke("audit", "--json", "--entity", "retention_record")).stdout) == []
 
 
 def test_import_refuses_ids_already_stored(invoke, imported: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -599,7 +599,7 @@ def test_import_malformed_files(  # type: ignore[no-untyped-def]
 
 def test_import_from_stdin_with_one_audit_entry(invoke, programme: str) -> None:  # type: ignore[no-untyped-def]
     _ok(invoke("retention", "import", "-", input=IMPORT_CSV))
-    log = json.loads(_ok(invoke("audit", "--json")).stdout)
+    log = json.loads(_ok(invoke("audit", "--json", "--entity", "retention_record")).stdout)
     assert [e["action"] for e in log] == ["retention.import"]
     assert log[0]["details"]["records"] == 5
     assert log[0]["details"]["on_hold"] == 1

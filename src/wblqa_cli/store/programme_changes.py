@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from wblqa_cli.errors import ActionNeeded, InputError
 from wblqa_cli.registry.facts import FactValue, changed
@@ -218,6 +218,25 @@ def references(session: Session, row: m.Programme) -> list[str]:
     ).one()
     if records:
         found.append(f"{records} retention record(s)")
+    # Facts of a year the centre has a declaration for are that declaration's answers.
+    facts = session.exec(
+        select(func.count())
+        .select_from(m.ProgrammeFact)
+        .join(m.Programme, col(m.Programme.id) == m.ProgrammeFact.programme_id)
+        .join(
+            m.AqdDeclaration,
+            (col(m.AqdDeclaration.centre_id) == m.Programme.centre_id)
+            & (col(m.AqdDeclaration.academic_year) == m.ProgrammeFact.academic_year),
+        )
+        .where(m.ProgrammeFact.programme_id == row.id)
+    ).one()
+    if facts:
+        found.append(f"{facts} fact(s) answered in a declaration")
+    groups = session.exec(
+        select(func.count()).where(m.AqdGroupMember.programme_code == row.code)
+    ).one()
+    if groups:
+        found.append(f"{groups} AQD group(s)")
     return found
 
 
