@@ -57,7 +57,8 @@ def grouped(invoke: Any) -> None:
     ok(invoke("centre", "add", "12345", "--name", "North Vale College"))
     for code in CODES:
         ok(invoke("programme", "add", code, "--title", f"Business Programme {code}"))
-    ok(invoke("aqd", "group", "add", "business", *CODES, "--year", YEAR))
+    out = ok(invoke("aqd", "group", "add", "business", *CODES, "--year", YEAR)).stdout
+    assert "under [groups.business] in an answers file" in " ".join(out.split())
 
 
 def _document() -> dict[str, Any]:

@@ -322,6 +322,17 @@ def test_bad_input_is_named_and_nothing_written(
     assert js(invoke("audit", "--json")) == before
 
 
+def test_markup_in_a_title_is_shown_as_typed(invoke: Any, today: Any) -> None:
+    ok(invoke("centre", "add", "12345", "--name", "North Vale College"))
+    ok(invoke("programme", "add", "A1", "--title", "Plain"))
+    out = ok(invoke("programme", "edit", "A1", "--title", "[red]Loud[/red] Title")).stdout
+    assert "[red]Loud[/red] Title" in out
+    shown = ok(invoke("programme", "show", "A1")).stdout
+    assert "[red]Loud[/red] Title" in shown
+    renamed = ok(invoke("centre", "edit", "12345", "--name", "[b]Bold[/b]")).stdout
+    assert "[b]Bold[/b]" in renamed
+
+
 def test_centre_edit_is_audited(invoke: Any, today: Any) -> None:
     ok(invoke("centre", "add", "12345", "--name", "North Vale College"))
     out = ok(invoke("centre", "edit", "12345", "--name", "North Vale Training")).stdout

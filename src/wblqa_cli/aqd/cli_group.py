@@ -37,8 +37,8 @@ def add(
     joined = add_members(s, number, academic_year.label, group, members)
     say(
         f"Group {group} ({academic_year}): {joined} programme(s) joined. Answer for the "
-        f"group once under [groups.{group}] in an answers file (`wblqa aqd start --answers`); "
-        "a member's own answer overrides the group's."
+        f"group once under \\[groups.{group}] in an answers file "
+        "(`wblqa aqd start --answers`); a member's own answer overrides the group's."
     )
 
 

@@ -33,15 +33,16 @@ def edit(
 ) -> None:
     """Rename a centre (the change is kept in the audit log)."""
     from wblqa_cli.registry.model import check_centre_number, check_text
+    from wblqa_cli.safetext import for_terminal as safe
     from wblqa_cli.store.centres import edit_centre
 
     centre = check_centre_number(number, "NUMBER")
     new = check_text(name, "--name")
     old = edit_centre(store(ctx), centre, new)
     if old is None:
-        say(f"Centre {centre} is already named {new}; nothing changed.")
+        say(f"Centre {centre} is already named {safe(new)}; nothing changed.")
     else:
-        say(f"Centre {centre} renamed from {old} to {new}.")
+        say(f"Centre {centre} renamed from {safe(old)} to {safe(new)}.")
 
 
 @app.command("list")
