@@ -64,7 +64,7 @@ def show(ctx: typer.Context, code: str = CODE, json: bool = JSON_OPTION) -> None
 
 
 def _years(p: Programme) -> str:
-    since = f"delivered from {p.first_year}" if p.first_year else "delivered"
+    since = f"delivered from {p.first_year}" if p.first_year else "delivered in every year"
     return f"{since}, retired from {p.retired_from}" if p.retired_from else since
 
 
