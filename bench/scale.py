@@ -246,8 +246,9 @@ def seed_aqd(db: str, target: int) -> int:
     from wblqa_cli.registry.model import Centre, Programme
     from wblqa_cli.store import open_store
     from wblqa_cli.store.aqd import bulk_insert_answers, open_declaration
-    from wblqa_cli.store.centres import add_centre, save_programmes
+    from wblqa_cli.store.centres import add_centre
     from wblqa_cli.store.models import utcnow
+    from wblqa_cli.store.programme_changes import save_programmes
 
     bank = load_bank()
 
@@ -258,6 +259,8 @@ def seed_aqd(db: str, target: int) -> int:
             return q.choices[0]
         if q.type == "date":
             return "2025-10-01"
+        if q.type == "dates":
+            return ["2025-10-01", "2026-06-30"]
         return '=HYPERLINK("x")  a note that looks like a formula'
 
     def scope(kind: str) -> list[tuple[str, str]]:
@@ -276,9 +279,10 @@ def seed_aqd(db: str, target: int) -> int:
     save_programmes(
         store,
         [
-            Programme(code, f"Pearson BTEC Level 3 Programme {i}", "12345")
+            (Programme(code, f"Pearson BTEC Level 3 Programme {i}", "12345"), {})
             for i, code in enumerate(codes)
         ],
+        YEAR,
     )
     declaration = open_declaration(store, "12345", YEAR, bank.version)
     now = utcnow()

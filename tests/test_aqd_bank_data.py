@@ -36,7 +36,7 @@ SECTION_KEYS = {"id", "title", "scope", "order"}
 QUESTION_KEYS = {"id", "section", "scope", "type", "question", "help", "required", "source"}
 OPTIONAL_QUESTION_KEYS = {"choices", "when", "expect", "reason"}
 SCOPES = {"centre", "programme"}
-TYPES = {"choice", "yes-no", "date", "text"}
+TYPES = {"choice", "yes-no", "date", "dates", "text"}
 
 SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUESTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
@@ -437,7 +437,7 @@ def test_expected_certification_date_is_a_required_date(
     by_id: dict[str, dict[str, Any]],
 ) -> None:
     q = by_id["programme.certification.expected-date"]
-    assert q["type"] == "date"
+    assert q["type"] == "dates"  # one or more in a year
     assert q["required"] is True
     assert "when" not in q
 

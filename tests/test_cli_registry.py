@@ -87,6 +87,8 @@ def test_programme_add_looks_up_the_sector_and_lists(invoke, centre: str) -> Non
             "sector": "214",
             "dcs_expiry": "2026-03-31",
             "expected_certification": ["2026-03-01", "2026-07-15"],
+            "first_year": None,  # registered before the centre's first declaration
+            "retired_from": None,
         }
     ]
 

@@ -119,3 +119,9 @@ def test_year_containing(day: date, label: str) -> None:
 def test_year_option_defaults_to_the_year_containing_today() -> None:
     assert academic_year_option(None, date(2025, 10, 1)).label == "2025-26"
     assert academic_year_option("2023/24", date(2025, 10, 1)).label == "2023-24"
+
+
+def test_a_day_before_the_first_academic_year_is_refused() -> None:
+    with pytest.raises(InputError, match="before the first academic year"):
+        AcademicYear.containing(date(1, 1, 1))
+    assert AcademicYear.containing(date(1, 9, 1)).start == date(1, 9, 1)

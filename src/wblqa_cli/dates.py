@@ -120,7 +120,13 @@ class AcademicYear:
 
     @classmethod
     def containing(cls, day: date) -> AcademicYear:
-        return cls(day.year if day.month >= 9 else day.year - 1)
+        start = day.year if day.month >= 9 else day.year - 1
+        if start < 1:  # academic year 0-1 would start in year 0, which no date can hold
+            raise InputError(
+                f"{day.isoformat()} is before the first academic year wblqa can show "
+                "(from 1 September 0001)."
+            )
+        return cls(start)
 
     @property
     def start(self) -> date:

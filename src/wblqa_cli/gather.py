@@ -59,23 +59,25 @@ def verification_plan(s: Store, year: AcademicYear, today: date, centre: str | N
     from wblqa_cli.store.centres import list_programmes
 
     aqd = deadline_for(year, user_deadlines(s))
-    return plan(list_programmes(s, centre), year, today, aqd=aqd)
+    return plan(list_programmes(s, centre, year=year.label, active=True), year, today, aqd=aqd)
 
 
 def aqd_details(s: Store, year: AcademicYear, centre: str | None = None) -> list[AqdDetail]:
     """Each registered centre's declaration for ``year`` (only ``centre`` if given), per scope."""
     from wblqa_cli.aqd.bank import load_bank
+    from wblqa_cli.aqd.coverage import cover
     from wblqa_cli.aqd.deadlines import deadline_for
     from wblqa_cli.aqd.progress import statuses
-    from wblqa_cli.store.aqd import find_declaration, load_answers, user_deadlines
+    from wblqa_cli.store.aqd import coverage, find_declaration, load_answers, user_deadlines
     from wblqa_cli.store.centres import get_centre, list_centres, list_programmes
 
     bank = load_bank()
     deadline = deadline_for(year, user_deadlines(s))
     out = []
     for c in list_centres(s) if centre is None else [get_centre(s, centre)]:
-        programmes = list_programmes(s, c.number)
         declaration = find_declaration(s, c.number, year.label)
+        fixed = None if declaration is None else coverage(s, declaration.id)
+        programmes = cover(list_programmes(s, c.number, year=year.label), year.label, fixed).covered
         answers = {} if declaration is None else load_answers(s, declaration.id, bank)
         scopes = statuses(bank, [p.code for p in programmes], answers)
         out.append(

@@ -137,7 +137,8 @@ class _Writer:
                 ws.write_number(r, i, int(str(value)))
                 width = len(str(value)) + 1
             else:
-                text = _text(value)
+                # several answers in one cell (a list of dates), as the CSV writes them
+                text = "; ".join(map(_text, value)) if isinstance(value, list) else _text(value)
                 ws.write_string(r, i, text)
                 width = len(text) + 1
             if width > widths[i]:

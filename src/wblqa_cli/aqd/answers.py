@@ -30,6 +30,7 @@ class Answer:
     comment: str | None = None
     answered_at: datetime | None = None
     answered_by: str | None = None
+    group: str | None = None  # given once for this programme's group (aqd/groups.py)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def coerce(question: Question, raw: object, context: str) -> Value:
             except InputError as exc:
                 raise InputError(f"{context}: {exc.message}", hint=exc.hint) from None
         raise InputError(f"{context}: {shown(raw)} is not a date; write it as 2025-10-14.")
+    if kind == "dates":
+        return _dates(question, raw, context)
     if kind == "choice":
         if isinstance(raw, str):
             wanted = " ".join(raw.split()).casefold()
@@ -104,7 +107,31 @@ def coerce(question: Question, raw: object, context: str) -> Value:
     raise InputError(f"{context}: {shown(raw)} is not text; write the answer in quotes.")
 
 
-def to_json_value(value: Value | None) -> bool | str | None:
+def _dates(question: Question, raw: object, context: str) -> tuple[date, ...]:
+    """One or more dates: a list, or text with the dates separated by ';' or ','."""
+    from dataclasses import replace
+
+    items: list[object]
+    if isinstance(raw, date):
+        items = [raw]
+    elif isinstance(raw, str):
+        items = [part for part in raw.replace(",", ";").split(";") if part.strip()]
+    elif isinstance(raw, list | tuple):
+        items = list(raw)
+    else:
+        raise InputError(
+            f"{context}: {shown(raw)} is not a list of dates; write e.g. 2025-10-14; 2026-03-02."
+        )
+    if not items:
+        raise InputError(f"{context}: give at least one date, e.g. 2025-10-14.")
+    single = replace(question, type="date")
+    found = {coerce(single, item, context) for item in items}
+    return tuple(sorted(d for d in found if isinstance(d, date)))
+
+
+def to_json_value(value: Value | None) -> bool | str | list[str] | None:
+    if isinstance(value, tuple):
+        return [d.isoformat() for d in value]
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -118,6 +145,12 @@ def encode(value: Value | None) -> str:
 def decode(question: Question | None, text: str) -> Value | None:
     """A stored value back as the domain holds it (dates as :class:`date`)."""
     value = json.loads(text)
+    if question is not None and question.type == "dates" and isinstance(value, list | str):
+        try:
+            items = value if isinstance(value, list) else [value]
+            return tuple(sorted({date.fromisoformat(str(v)) for v in items}))
+        except ValueError:
+            return json.dumps(value)
     if question is not None and question.type == "date" and isinstance(value, str):
         try:
             return date.fromisoformat(value)
@@ -129,11 +162,13 @@ def decode(question: Question | None, text: str) -> Value | None:
 
 
 def display(value: Value | None) -> str:
-    """An answer as a person reads it: yes/no, an ISO date, the choice or text."""
+    """An answer as a person reads it: yes/no, ISO dates ('; ' between), the choice or text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, tuple):
+        return "; ".join(d.isoformat() for d in value)
     return value

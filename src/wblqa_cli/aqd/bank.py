@@ -16,10 +16,11 @@ from wblqa_cli.rules import WBLQA_DEFAULT, Table, table
 
 BANK_FILE = "aqd_questions.toml"
 SCOPES = ("centre", "programme")
-TYPES = ("choice", "yes-no", "date", "text")
+TYPES = ("choice", "yes-no", "date", "dates", "text")
 
-#: An answer as the domain holds it: yes-no → bool, date → date, choice/text → str.
-Value = bool | date | str
+#: An answer as the domain holds it: yes-no → bool, date → date, dates → a sorted
+#: tuple of dates (one or more), choice/text → str.
+Value = bool | date | tuple[date, ...] | str
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from wblqa_cli.aqd.cli_common import (
     resolve_year,
 )
 from wblqa_cli.aqd.cli_export import export
+from wblqa_cli.aqd.cli_group import app as group_app
 from wblqa_cli.aqd.cli_start import start
 from wblqa_cli.aqd.cli_status import status
 from wblqa_cli.cli_common import JSON_OPTION, store
@@ -71,7 +72,7 @@ def template(
     from wblqa_cli.aqd.answers_file import template_toml
     from wblqa_cli.aqd.bank import load_bank
     from wblqa_cli.files import write_private
-    from wblqa_cli.store.centres import default_centre, list_programmes
+    from wblqa_cli.store.centres import default_centre
 
     suffix = output.suffix.lower()
     if suffix not in (".toml", ".json", ".yaml", ".yml"):
@@ -81,7 +82,8 @@ def template(
     bank = load_bank()
     s = store(ctx)
     number = default_centre(s, centre)
-    programmes = [(p.code, p.title) for p in list_programmes(s, number)] if number else []
+    covered = centre_programmes(s, number, [], resolve_year(None)) if number else []
+    programmes = [(p.code, p.title) for p in covered]
     if suffix == ".toml":
         text = template_toml(bank, programmes, bank.version)
     elif suffix == ".json":
@@ -115,7 +117,7 @@ def submit(
     s = store(ctx)
     academic_year = resolve_year(year)
     number = resolve_centre(s, centre)
-    codes = [p.code for p in centre_programmes(s, number, [])]
+    codes = [p.code for p in centre_programmes(s, number, [], academic_year)]
     declaration = get_declaration(s, number, academic_year.label)
 
     def check(answers: dict[Key, Answer]) -> None:
@@ -138,7 +140,7 @@ def submit(
         if flagged:
             note(f"Note: {len(flagged)} answer(s) are flagged for action (see `wblqa aqd status`).")
 
-    submit_declaration(s, declaration, bank, check)
+    submit_declaration(s, declaration, bank, check, codes)
     say(f"Declaration {academic_year} of centre {number} submitted and locked.")
 
 
@@ -221,3 +223,4 @@ app.command("submit")(submit)
 app.command("reopen")(reopen)
 app.command("export")(export)
 app.command("deadline")(deadline)
+app.add_typer(group_app, name="group")

@@ -109,7 +109,8 @@ def _write_export(
         w = writer(stream, excel=excel)
         w.writerow(columns)
         for values in records:  # tuples in ``columns`` order
-            w.writerow([cell(v) for v in values])
+            # Several dates (expected certification) share one cell: "2026-03-01; 2026-07-15".
+            w.writerow([cell("; ".join(v) if isinstance(v, list) else v) for v in values])
             count += 1
         return count
     stream.write("[")

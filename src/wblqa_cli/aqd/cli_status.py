@@ -11,7 +11,7 @@ from wblqa_cli.aqd.cli_common import (
     CENTRE_OPTION,
     YEAR_OPTION,
     answers_of,
-    centre_programmes,
+    coverage_of,
     declaration_or_none,
     question_label,
     resolve_centre,
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from wblqa_cli.aqd.answers import Answer, Key
     from wblqa_cli.aqd.bank import Bank
+    from wblqa_cli.aqd.coverage import Coverage
     from wblqa_cli.aqd.deadlines import Deadline
     from wblqa_cli.aqd.progress import ScopeStatus
     from wblqa_cli.dates import AcademicYear
@@ -67,6 +68,8 @@ class _View:
     declaration: Declaration | None
     answers: dict[Key, Answer]
     scopes: list[ScopeStatus]
+    coverage: Coverage
+    groups: dict[str, tuple[str, ...]]
     titles: dict[str, str]
     deadline: Deadline
     state: str
@@ -79,9 +82,13 @@ def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | Non
     from wblqa_cli.store.aqd import user_deadlines
 
     number = resolve_centre(s, centre)
-    programmes = centre_programmes(s, number, [])
+    from wblqa_cli.store.aqd_groups import list_groups
+
+    covered = coverage_of(s, number, academic_year)
+    groups = list_groups(s, number, academic_year.label)
+    programmes = list(covered.covered)
     declaration = declaration_or_none(s, number, academic_year)
-    answers = answers_of(s, declaration, bank)
+    answers = answers_of(s, declaration, bank, (number, academic_year))
     scopes = statuses(bank, [p.code for p in programmes], answers)
     titles = {p.code: p.title for p in programmes}
     deadline = deadline_for(academic_year, user_deadlines(s))
@@ -99,6 +106,8 @@ def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | Non
         deadline=deadline,
         state=state,
         complete=complete,
+        coverage=covered,
+        groups=groups,
     )
 
 
@@ -116,6 +125,7 @@ def _as_json(v: _View, centre_name: str, today: dt.date) -> dict[str, Any]:
         "bank_version": v.bank.version,
         "complete": v.complete,
         "deadline": v.deadline.as_json(today),
+        "coverage": v.coverage.as_json() | {"groups": {g: list(m) for g, m in v.groups.items()}},
         "scopes": [
             {
                 "programme": sc.programme,
@@ -147,6 +157,11 @@ def _print_progress(v: _View, today: dt.date) -> None:
     say(f"Deadline: {fmt_date(deadline.deadline)} ({when})")
     if deadline.note:
         say(f"[yellow]{deadline.note}[/yellow]")
+    say(f"Covers {v.coverage.reason}.")
+    for p, why in v.coverage.left_out:
+        say(f"  Left out: {p.code} ({why}).")
+    for name, members in v.groups.items():
+        say(f"  Group {name}: {', '.join(members) or 'no programmes'} (answers given once).")
     t = table("Scope", "Title", "Answered", "Missing", "Flagged")
     for sc in v.scopes:
         t.add_row(

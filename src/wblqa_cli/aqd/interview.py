@@ -62,7 +62,8 @@ def prompt_spec(q: Question, default: Value | None) -> dict[str, Any]:
             spec["default"] = display(default)
         return spec
     blank = "leave blank to skip for now" if q.required else "leave blank if none"
-    kind = "a date, e.g. 14/10/2025 · " if q.type == "date" else ""
+    kind = {"date": "a date, e.g. 14/10/2025 · ",
+            "dates": "one or more dates, e.g. 14/10/2025; 2/3/2026 · "}.get(q.type, "")  # fmt: skip
     spec.update(
         type="text",
         instruction=f"({kind}? for help · {blank})",

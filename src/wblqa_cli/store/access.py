@@ -54,10 +54,13 @@ NAMED_IN = (
 #: Tables a centre reads and writes, row by row: (table, condition).
 OWN_ROWS = (
     ("programme", IN_MY_CENTRES),
-    ("expected_certification", IN_MY_PROGRAMMES),
+    ("programme_fact", IN_MY_PROGRAMMES),
     ("retention_record", IN_MY_PROGRAMMES),
     ("aqd_declaration", IN_MY_CENTRES),
     ("aqd_answer", "declaration_id IN (SELECT d.id FROM aqd_declaration d)"),
+    ("aqd_coverage", "declaration_id IN (SELECT d.id FROM aqd_declaration d)"),
+    ("aqd_group", IN_MY_CENTRES),
+    ("aqd_group_member", "group_id IN (SELECT g.id FROM aqd_group g)"),
 )
 
 

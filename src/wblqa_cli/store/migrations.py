@@ -34,6 +34,13 @@ def _timestamps() -> list[sa.Column[datetime]]:
     return [sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)]
 
 
+def _ref(name: str, target: str, ondelete: str) -> sa.Column[int]:
+    """A required, indexed reference to ``target`` (``table.id``)."""
+    return sa.Column(
+        name, sa.Integer(), sa.ForeignKey(target, ondelete=ondelete), nullable=False, index=True
+    )
+
+
 def m001_centres_programmes_audit(op: Operations) -> None:
     """Centres, their programmes, expected certification dates, settings, the audit log."""
     op.create_table(
@@ -256,6 +263,59 @@ def m006_store_id(op: Operations) -> None:
     )
 
 
+def m009_programme_facts(op: Operations) -> None:
+    """Programme facts kept once (``programme_fact``); programmes' years; AQD coverage.
+
+    The data step (:mod:`wblqa_cli.store.migrate_facts`) says where each old fact goes.
+    """
+    from wblqa_cli.store import migrate_facts
+
+    op.add_column("programme", sa.Column("first_year", sa.String()))
+    op.add_column("programme", sa.Column("retired_from", sa.String()))
+    op.create_table(
+        "programme_fact",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _ref("programme_id", "programme.id", "CASCADE"),
+        sa.Column("academic_year", sa.String(), nullable=False),
+        sa.Column("question_id", sa.String(), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("comment", sa.Text()),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("set_by", sa.String(), nullable=False),
+        sa.UniqueConstraint("programme_id", "academic_year", "question_id"),
+    )
+    op.create_table(
+        "aqd_coverage",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _ref("declaration_id", "aqd_declaration.id", "CASCADE"),
+        sa.Column("programme_code", sa.String(), nullable=False),
+        sa.UniqueConstraint("declaration_id", "programme_code"),
+    )
+    migrate_facts.move(op.get_bind())
+    op.drop_table("expected_certification")
+    op.execute("ALTER TABLE programme DROP COLUMN dcs_expiry")
+
+
+def m013_aqd_groups(op: Operations) -> None:
+    """Programme groups of a declaration (their answers: scope ``group:NAME``)."""
+    op.create_table(
+        "aqd_group",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _ref("centre_id", "centre.id", "RESTRICT"),
+        sa.Column("academic_year", sa.String(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        *_timestamps(),
+        sa.UniqueConstraint("centre_id", "academic_year", "name"),
+    )
+    op.create_table(
+        "aqd_group_member",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _ref("group_id", "aqd_group.id", "CASCADE"),
+        sa.Column("programme_code", sa.String(), nullable=False),
+        sa.UniqueConstraint("group_id", "programme_code"),
+    )
+
+
 #: Every migration, in order. Append; never reorder, rename or edit a released one.
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "centres_programmes_audit", m001_centres_programmes_audit),
@@ -264,6 +324,8 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (4, "arrangements", m004_arrangements),
     (5, "postgresql_audit_guard", m005_postgresql_audit_guard),
     (6, "store_id", m006_store_id),
+    (9, "programme_facts", m009_programme_facts),
+    (13, "aqd_groups", m013_aqd_groups),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
