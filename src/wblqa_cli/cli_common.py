@@ -58,9 +58,11 @@ def store(ctx: typer.Context) -> Store:
 
 def report_error(error: WblqaError) -> None:
     """One or two lines on stderr: the message, then the hint if there is one."""
-    sys.stderr.write(f"Error: {error.message}\n")
+    from wblqa_cli.safetext import visible_controls
+
+    sys.stderr.write(f"Error: {visible_controls(error.message)}\n")
     if error.hint:
-        sys.stderr.write(f"{error.hint}\n")
+        sys.stderr.write(f"{visible_controls(error.hint)}\n")
 
 
 def database_error(exc: BaseException) -> WblqaError | None:

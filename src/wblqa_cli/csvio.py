@@ -2,7 +2,8 @@
 
 In: a header row naming known columns; every error names the file, the line
 and the column. Out: UTF-8, a header row, formula-like cells neutralised as
-OWASP advises (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR).
+OWASP advises (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR),
+control characters removed (:func:`wblqa_cli.safetext.for_file`).
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from wblqa_cli.errors import InputError
+from wblqa_cli.safetext import for_file
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: object) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
+    """A cell a spreadsheet will show as text, never run as a formula; control characters
+    (an escape sequence, BEL) removed, tab and newline kept."""
     if cell is None:
         return ""
-    text = cell if isinstance(cell, str) else str(cell)
+    text = for_file(cell if isinstance(cell, str) else str(cell))
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text

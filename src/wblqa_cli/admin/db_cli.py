@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, state
-from wblqa_cli.output import print_json, say
+from wblqa_cli.output import plain_line, print_json, safe, say
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -20,7 +20,7 @@ def path(ctx: typer.Context) -> None:
     """Print where the store is (a file path, or the URL without its password)."""
     from wblqa_cli.location import resolve
 
-    typer.echo(resolve(state(ctx).db).display)
+    typer.echo(plain_line(resolve(state(ctx).db).display))
 
 
 @app.command("check")
@@ -33,14 +33,14 @@ def check(ctx: typer.Context, json: bool = JSON_OPTION) -> None:
     if json:
         print_json(report)
     else:
-        say(f"Store:          {report['store']}")
+        say(f"Store:          {safe(report['store'])}")
         say(
             f"Schema version: {report['schema_version']} (this program: {report['program_schema']})"
         )
         say(f"Integrity:      {report['integrity']}")
         say(f"Audit log:      {report['audit_entries']} entries, chain {report['audit_chain']}")
         for problem in report["problems"]:
-            say(f"[red]Problem:[/red] {problem}")
+            say(f"[red]Problem:[/red] {safe(problem)}")
     if report["problems"]:
         raise ActionNeeded(f"The store has {len(report['problems'])} problem(s); see above.")
 
@@ -64,7 +64,7 @@ def backup(
         )
     target = file.expanduser().resolve() if file else backup_name(source, "backup")
     backup_sqlite(source, target)
-    say(f"Backed up {source} to {target}.")
+    say(f"Backed up {safe(source)} to {safe(target)}.")
 
 
 @app.command("copy")
@@ -96,11 +96,11 @@ def copy(
         t.add_row(row.table, str(row.source), str(row.target))
     console().print(t)
     say(
-        f"Copied {report.rows} rows from {report.source} to {report.target} "
+        f"Copied {safe(report.rows)} rows from {safe(report.source)} to {safe(report.target)} "
         f"in {report.seconds:.1f} s; every count matches and the audit chain "
         f"({report.audit_entries} entries) verifies."
     )
-    say(f"Use it with --db '{report.target}' or WBLQA_DB.")
+    say(f"Use it with --db '{safe(report.target)}' or WBLQA_DB.")
 
 
 @app.command("grant")
@@ -151,7 +151,7 @@ def grant(
             if g.lead
             else f"centre {g.centre_number}"
         )
-        say(f"Role {g.role}: {reach}.")
+        say(f"Role {safe(g.role)}: {safe(reach)}.")
     say(
         "Set each role's password (in psql: \\password ROLE) and give each centre its URL: "
         "postgresql+psycopg://ROLE@HOST/DATABASE."

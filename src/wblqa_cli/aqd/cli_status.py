@@ -18,7 +18,7 @@ from wblqa_cli.aqd.cli_common import (
     resolve_year,
 )
 from wblqa_cli.cli_common import JSON_OPTION, store
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, table
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -141,12 +141,15 @@ def _print_progress(v: _View, today: dt.date) -> None:
     submitted = declaration.submitted_at if declaration else None
     by = declaration.submitted_by if declaration else None
     on = f" on {fmt_date(submitted.date())} by {by}" if submitted else ""
-    say(f"[bold]AQD {v.academic_year}[/bold] · centre {v.number} · {v.state}{on}")
+    say(
+        f"[bold]AQD {safe(v.academic_year)}[/bold] · centre {safe(v.number)} · "
+        f"{safe(v.state)}{safe(on)}"
+    )
     left = deadline.days_left(today)
     when = f"{left} days left" if left >= 0 else f"{-left} days ago"
     say(f"Deadline: {fmt_date(deadline.deadline)} ({when})")
     if deadline.note:
-        say(f"[yellow]{deadline.note}[/yellow]")
+        say(f"[yellow]{safe(deadline.note)}[/yellow]")
     t = table("Scope", "Title", "Answered", "Missing", "Flagged")
     for sc in v.scopes:
         t.add_row(

@@ -123,4 +123,7 @@ def junit_xml(report: Report) -> str:
     out = ET.SubElement(suite, "system-out")
     out.text = report.apply_by_text()
     ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    # XML 1.0 forbids most control characters; ElementTree writes them as they are.
+    from wblqa_cli.safetext import for_file
+
+    return for_file(ET.tostring(suites, encoding="unicode", xml_declaration=True)) + "\n"

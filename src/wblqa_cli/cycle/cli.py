@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from wblqa_cli.cli_common import AS_OF_OPTION, JSON_OPTION, YEAR_OPTION, store, year_and_day
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from wblqa_cli.cycle.key_dates import KeyDate
     from wblqa_cli.cycle.plan import Plan
 
@@ -75,12 +77,12 @@ def _say_programmes(p: Plan) -> None:
         s = pp.scope
         sector = f"group {s.group.code}" if s.group else s.sector.key if s.sector else None
         title = re.sub(r"^(pearson\s+)?(btec\s+)?", "", pp.title, flags=re.I)
-        dcs = _short(pp.dcs_expiry)
+        dcs: str | Text = _short(pp.dcs_expiry)
         if pp.dcs_status in ("expired", "expiring"):
-            dcs = f"[bold]{dcs} ![/bold]"
+            dcs = styled(f"[bold]{safe(dcs)} ![/bold]")
         t.add_row(
-            escape(pp.code),
-            escape(title) + (f" [dim]({escape(sector)})[/dim]" if sector else ""),
+            pp.code,
+            styled(safe(title) + (f" [dim]({safe(sector)})[/dim]" if sector else "")),
             "in" if s.rule.in_lsv_scope else "out",
             str(s.rule.min_standards_verification),
             dcs,
@@ -100,12 +102,11 @@ def _say_programmes(p: Plan) -> None:
 
 
 def _say_key_dates(p: Plan) -> None:
-    from rich.markup import escape
 
     say("")
     t = table("When", "Date", "What", title=f"Key dates {p.academic_year}")
     for k in p.key_dates:
         what = k.what + (f" — {k.note}" if k.note else "")
-        t.add_row(_when(k, p.as_of), _span(k), escape(what))
+        t.add_row(_when(k, p.as_of), _span(k), what)
     console().print(t)
     say("Sources: wblqa cycle plan --json lists each date's citation.")

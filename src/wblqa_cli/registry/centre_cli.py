@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, store
-from wblqa_cli.output import fmt_date, print_json, say, table
+from wblqa_cli.output import fmt_date, print_json, safe, say, table
 
 app = typer.Typer(no_args_is_help=True, help="Register and list your centres.")
 
@@ -22,7 +22,7 @@ def add(
 
     centre = Centre(check_centre_number(number, "NUMBER"), check_text(name, "--name"))
     add_centre(store(ctx), centre)
-    say(f"Centre {centre.number} ({centre.name}) registered.")
+    say(f"Centre {safe(centre.number)} ({safe(centre.name)}) registered.")
 
 
 @app.command("list")
@@ -74,7 +74,7 @@ def show(
             }
         )
         return
-    say(f"[bold]{centre.number}[/bold] {centre.name}")
+    say(f"[bold]{safe(centre.number)}[/bold] {safe(centre.name)}")
     if not programmes:
         say("No programmes yet. Add one with: wblqa programme add CODE --title TITLE")
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, store
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, table
 
 app = typer.Typer(no_args_is_help=True, help="Register, import and list programmes.")
 
@@ -46,9 +46,12 @@ def add(
         expected=tuple(parse_date(d, "--expected-certification") for d in expected),
     )
     add_programme(s, programme)
-    where = f" for centre {programme.centre_number}" if programme.centre_number else ""
-    sector_note = f", sector {programme.sector}" if programme.sector else ""
-    say(f"Programme {programme.code} ({programme.title}) registered{where}{sector_note}.")
+    where = f" for centre {safe(programme.centre_number)}" if programme.centre_number else ""
+    sector_note = f", sector {safe(programme.sector)}" if programme.sector else ""
+    say(
+        f"Programme {safe(programme.code)} ({safe(programme.title)}) "
+        f"registered{where}{sector_note}."
+    )
 
 
 @app.command("list")
@@ -108,7 +111,10 @@ def import_(
             file, known_centres=known, default_centre=fallback, progress=p.advance
         )
     added, updated = save_programmes(s, programmes)
-    say(f"Imported {len(programmes)} programmes from {file}: {added} added, {updated} updated.")
+    say(
+        f"Imported {len(programmes)} programmes from {safe(file)}: "
+        f"{added} added, {updated} updated."
+    )
 
 
 __all__ = ["app", "fmt_date"]
