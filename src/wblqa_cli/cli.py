@@ -87,7 +87,7 @@ app.command("calendar")(calendar_cli.calendar)
 app.add_typer(centre_cli.app, name="centre")
 app.add_typer(programme_cli.app, name="programme")
 app.add_typer(db_cli.app, name="db")
-app.command("audit")(audit_cli.audit)
+app.add_typer(audit_cli.app, name="audit")
 app.command("status")(status_cli.status)
 
 

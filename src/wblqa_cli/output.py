@@ -161,9 +161,11 @@ def _safe_table_class() -> type[Any]:
     return SafeTable
 
 
-def say(message: str) -> None:
-    """A line for a person on stdout: the program's markup; values inside through :func:`safe`."""
-    console().print(_message(message))
+def say(message: str, *, wrap: bool = True) -> None:
+    """A line for a person on stdout: the program's markup; values inside through :func:`safe`.
+
+    ``wrap=False`` keeps the line whole (a command or a hash to copy)."""
+    console().print(_message(message), soft_wrap=not wrap)
 
 
 def note(message: str) -> None:

@@ -24,12 +24,23 @@ def path(ctx: typer.Context) -> None:
 
 
 @app.command("check")
-def check(ctx: typer.Context, json: bool = JSON_OPTION) -> None:
-    """Check the store: SQLite integrity, schema version, the audit log's hash chain."""
+def check(
+    ctx: typer.Context,
+    anchor: str | None = typer.Option(
+        None,
+        "--anchor",
+        metavar="HASH",
+        help="A head hash kept earlier (`wblqa audit head`, "
+        "a backup's .anchor file): prove the log still contains it.",
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Check the store: integrity, schema version, the audit chain and the guards on it."""
     from wblqa_cli.errors import ActionNeeded
-    from wblqa_cli.store.maintenance import check_store
+    from wblqa_cli.store.maintenance import check_anchor, check_store
 
-    report = check_store(state(ctx).store())
+    wanted = None if anchor is None else check_anchor(anchor)
+    report = check_store(state(ctx).store(), wanted)
     if json:
         print_json(report)
     else:
@@ -39,6 +50,9 @@ def check(ctx: typer.Context, json: bool = JSON_OPTION) -> None:
         )
         say(f"Integrity:      {report['integrity']}")
         say(f"Audit log:      {report['audit_entries']} entries, chain {report['audit_chain']}")
+        if "anchor" in report:
+            found = "found" if report["anchor"]["found"] else "NOT found"
+            say(f"Anchor:         {found}: {report['anchor']['hash']}", wrap=False)
         for problem in report["problems"]:
             say(f"[red]Problem:[/red] {safe(problem)}")
     if report["problems"]:
@@ -64,7 +78,22 @@ def backup(
         )
     target = file.expanduser().resolve() if file else backup_name(source, "backup")
     backup_sqlite(source, target)
+    _record_anchor(target)
     say(f"Backed up {safe(source)} to {safe(target)}.")
+
+
+def _record_anchor(target: Path) -> None:
+    """Beside a backup, the audit head it holds: check the live store against it later."""
+    from wblqa_cli.files import write_private
+    from wblqa_cli.store.audit import head_of_file
+
+    found = head_of_file(target)
+    anchor = target.with_name(target.name + ".anchor")
+    write_private(anchor, f"entries {found.entries}\nhead {found.hash}\n", option="backup")
+    say(f"Audit head at the backup ({found.entries} entries), kept in {safe(anchor)}:")
+    say(f"  {found.hash}", wrap=False)
+    say("Check later that the store still holds it:")
+    say(f"  wblqa db check --anchor {found.hash}", wrap=False)
 
 
 @app.command("copy")

@@ -240,6 +240,17 @@ def m005_postgresql_audit_guard(op: Operations) -> None:
     )
 
 
+def m007_postgresql_audit_append_function(op: Operations) -> None:
+    """PostgreSQL only: the audit log written by its owner alone, chained by the server
+    (the SQL and its reasons: ``audit_pg.py``)."""
+    if op.get_context().dialect.name != "postgresql":
+        return
+    from wblqa_cli.store import audit_pg
+
+    for statement in audit_pg.guard_statements(op.get_bind()):
+        op.execute(statement)
+
+
 #: Every migration, in order. Append; never reorder, rename or edit a released one.
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "centres_programmes_audit", m001_centres_programmes_audit),
@@ -247,6 +258,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (3, "aqd", m003_aqd),
     (4, "arrangements", m004_arrangements),
     (5, "postgresql_audit_guard", m005_postgresql_audit_guard),
+    (7, "postgresql_audit_append_function", m007_postgresql_audit_append_function),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -259,7 +271,7 @@ def applied(conn: sa.Connection) -> list[int]:
 
 
 def current_version(store: Store) -> int:
-    with store.engine.connect() as conn:
+    with store.read_connection() as conn:
         done = applied(conn)
     return max(done, default=0)
 
