@@ -178,3 +178,43 @@ def test_an_advisory_lock_on_the_old_key_stalls_no_one(
         release.set()
         thread.join()
         engine.dispose()
+
+
+def test_migration_7_keeps_an_older_shared_store_and_takes_back_direct_inserts(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store made by the code before migration 7, grants as they were: upgraded in place."""
+    from wblqa_cli.store import audit, migrations, open_store
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:5])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 5)
+    old = open_store(pg_url)
+    prev = audit.GENESIS
+    with old.engine.begin() as c:
+        for n in range(3):
+            at = datetime.now(UTC)
+            h = _digest(prev, at, "Ann", "test.old", "thing", str(n), f"old {n}", "{}")
+            c.execute(sa.text(INSERT.format(id="", value="").replace("'retention_record'",
+                      "'thing'")), {"at": at, "user": "Ann", "action": "test.old", "eid": str(n),
+                                    "summary": f"old {n}", "prev": prev, "hash": h})  # fmt: skip
+            prev = h
+        c.exec_driver_sql(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wblqa_centre') "
+            "THEN CREATE ROLE wblqa_centre NOLOGIN; END IF; END $$"
+        )
+        c.exec_driver_sql("GRANT INSERT ON audit_log TO wblqa_centre")  # as db grant did
+    old.close()
+    monkeypatch.undo()
+
+    store = open_store(pg_url)
+    try:
+        assert migrations.current_version(store) == migrations.SCHEMA_VERSION
+        assert [e.summary for e in audit.entries(store)] == ["old 0", "old 1", "old 2"]
+        with store.session() as session:
+            audit.append(session, "test.new", "thing", "3", "new", user="Ann")
+        assert audit.verify(store) == [] and audit.head(store).entries == 4
+        with store.engine.connect() as c:
+            may = "SELECT has_table_privilege('wblqa_centre', 'audit_log', 'INSERT')"
+            assert c.exec_driver_sql(may).scalar() is False
+    finally:
+        store.close()
