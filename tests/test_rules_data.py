@@ -36,6 +36,8 @@ def test_every_rules_file_parses_and_cites_known_documents(path: Path) -> None:
     doc = rules.load(path.name)
     assert doc["format"] == 1
     for source in _sources(tomllib.loads(path.read_text(encoding="utf-8"))):
+        if source == "wblqa default":  # the tool's own choice, given with a reason
+            continue
         assert source.startswith(rules.SOURCE_PREFIXES), f"{path.name}: {source!r}"
         assert source.split(":", 1)[1].strip(), f"{path.name}: {source!r} names no section"
 

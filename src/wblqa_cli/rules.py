@@ -15,31 +15,16 @@ import functools
 import tomllib
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Any, TypeVar
 
+from wblqa_cli.datafiles import data_dir
 from wblqa_cli.errors import DataError, InputError, WblqaError
 
 #: Document short names a ``source`` may cite (see shared/reference/README.md).
 SOURCE_PREFIXES = ("wbl-qa-model-2024-25:", "btec-collab-guide-1.1:", "pearson-support:")
 
 T = TypeVar("T")
-
-
-def data_dir() -> Traversable:
-    """The rules directory: ``wblqa_cli/data`` in a wheel, else ``<repo>/data``."""
-    packaged = resources.files("wblqa_cli") / "data"
-    if packaged.is_dir():
-        return packaged
-    source_tree = Path(__file__).resolve().parents[2] / "data"
-    if source_tree.is_dir():
-        return source_tree
-    raise DataError(
-        "The rules directory 'data/' is missing from this installation.",
-        hint="Reinstall wblqa: pip install --force-reinstall wblqa",
-    )
+__all__ = ["data_dir", "load", "table"]
 
 
 @functools.cache
@@ -129,11 +114,19 @@ class Table:
                 raise self.fail(key, "is missing")
             return None
         value = self.values[key]
-        if isinstance(value, date) and not hasattr(value, "hour"):
-            return value
-        if isinstance(value, str):
-            from wblqa_cli.dates import parse_date
+        from wblqa_cli.dates import date_range, in_range, parse_date
 
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            try:
+                return in_range(value)
+            except InputError:
+                first, last = date_range()
+                raise self.fail(
+                    key,
+                    f"{value.isoformat()} is outside the dates wblqa works with "
+                    f"({first.isoformat()} to {last.isoformat()})",
+                ) from None
+        if isinstance(value, str):
             try:
                 return parse_date(value)
             except InputError:

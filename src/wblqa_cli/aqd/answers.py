@@ -66,7 +66,7 @@ def is_blank(raw: object) -> bool:
 
 def coerce(question: Question, raw: object, context: str) -> Value:
     """A checked value for ``question`` from what was typed or read; InputError if invalid."""
-    from wblqa_cli.dates import parse_date
+    from wblqa_cli.dates import in_range, parse_date
 
     kind = question.type
     if kind == "yes-no":
@@ -81,7 +81,10 @@ def coerce(question: Question, raw: object, context: str) -> Value:
                 f"{context}: {shown(raw)} has a time; give a date only, e.g. 2025-10-14."
             )
         if isinstance(raw, date):
-            return raw
+            try:
+                return in_range(raw)
+            except InputError as exc:
+                raise InputError(f"{context}: {exc.message}", hint=exc.hint) from None
         if isinstance(raw, str):
             try:
                 return parse_date(raw)
