@@ -55,6 +55,12 @@ def _decoded(lines: Iterable[bytes], name: str) -> Iterator[str]:
             ) from None
         if number == 1:
             text = text.removeprefix("\ufeff")
+        if "\x00" in text:  # no spreadsheet writes one; PostgreSQL cannot store one
+            raise InputError(
+                f"{name}, line {number}, character {text.index(chr(0)) + 1}: a NUL byte; "
+                "this is not a text CSV file.",
+                hint="Save the file as 'CSV UTF-8' from your spreadsheet.",
+            )
         yield text
 
 
@@ -69,9 +75,16 @@ def open_input(name: str) -> Iterator[tuple[Iterator[str], str]]:
         yield _decoded(raw, "<stdin>"), "<stdin>"
         return
     path = Path(name)
-    if not path.is_file():
-        raise InputError(f"{name}: no such file.")
-    with path.open("rb") as stream:
+    # Opened as it is: a pipe or a process substitution (/dev/fd/63) is a file too.
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file.") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder; give a CSV file.") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror}).") from None
+    with stream:
         yield _decoded(stream, name), name
 
 

@@ -74,9 +74,20 @@ def _own_markup(message: str) -> str:
     return _NOT_OUR_TAG.sub(r"\[", message)
 
 
+#: The most of one value (a table cell, a message) a screen shows; the rest is
+#: counted, not printed, so that a ten-megabyte name costs no more than a short one.
+SHOWN_LIMIT = 2000
+
+
+def bounded(text: str, limit: int = SHOWN_LIMIT) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 def safe(value: object) -> str:
     """A stored or typed value ready to sit inside a markup message: shown, never obeyed."""
-    return for_terminal(value)
+    return for_terminal(bounded(str(value)))
 
 
 def plain_line(value: object) -> str:
@@ -179,7 +190,7 @@ def _message(message: str) -> Text:
     from rich.errors import MarkupError
     from rich.text import Text
 
-    shown = visible_controls(message)
+    shown = visible_controls(bounded(message, 4 * SHOWN_LIMIT))
     try:
         return Text.from_markup(_own_markup(shown))
     except MarkupError:

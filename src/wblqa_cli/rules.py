@@ -93,6 +93,8 @@ class Table:
         value = self._get(key, (str,), "text", required)
         if value is not None and not value.strip():
             raise self.fail(key, "must not be empty")
+        if value is not None and "\x00" in value:  # no store can keep one
+            raise self.fail(key, "contains a NUL character (\\u0000)")
         if value is not None and choices and value not in choices:
             raise self.fail(key, f"is {value!r}; expected one of {', '.join(choices)}")
         return value

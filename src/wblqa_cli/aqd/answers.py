@@ -57,7 +57,10 @@ def shown(value: object) -> str:
     limits = reprlib.Repr()
     limits.maxlevel, limits.maxlist, limits.maxdict = 2, 4, 4
     limits.maxstring = limits.maxother = limits.maxlong = 80
-    return limits.repr(value)
+    try:
+        return limits.repr(value)
+    except ValueError:  # an integer too long for Python to write out
+        return "a number thousands of digits long"
 
 
 def is_blank(raw: object) -> bool:
@@ -102,6 +105,8 @@ def coerce(question: Question, raw: object, context: str) -> Value:
             + ", ".join(repr(c) for c in question.choices)
             + "."
         )
+    if isinstance(raw, str) and "\x00" in raw:  # no store can keep one
+        raise InputError(f"{context}: the answer contains a NUL character (\\u0000).")
     if isinstance(raw, str) and raw.strip():
         return raw.strip()
     raise InputError(f"{context}: {shown(raw)} is not text; write the answer in quotes.")

@@ -186,17 +186,29 @@ def server_engine(location: StoreLocation) -> Engine:
 
 
 def backup_sqlite(source: Path, target: Path) -> Path:
-    """Copy a SQLite store consistently (the online backup API) to ``target``, mode 0600."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        raise StoreError(f"{target} already exists; choose another file name.")
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    """Copy a SQLite store consistently (the online backup API) to ``target``, mode 0600.
+
+    New folders are owner-only (0700); a copy that fails half way is removed.
+    """
+    try:
+        from wblqa_cli.files import private_folder
+
+        private_folder(target.parent)
+        fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise StoreError(f"{target} already exists; choose another file name.") from None
+    except OSError as exc:
+        raise StoreError(f"Cannot write the backup {target}: {exc.strerror}.") from None
     os.close(fd)
     src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
     try:
         with dst:
             src.backup(dst)
+    except sqlite3.Error as exc:
+        dst.close()
+        target.unlink(missing_ok=True)
+        raise StoreError(f"Cannot write the backup {target}: {exc}.") from None
     finally:
         src.close()
         dst.close()
@@ -204,5 +216,6 @@ def backup_sqlite(source: Path, target: Path) -> Path:
 
 
 def backup_name(path: Path, label: str) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
+    """A name beside ``path`` no other process picks: the time to the microsecond and our pid."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return path.with_name(f"{path.stem}.{label}-{stamp}-{os.getpid()}{path.suffix}")

@@ -82,14 +82,36 @@ def guard_problems(store: Store, conn: sa.Connection) -> list[str]:
 
 
 def check_store(store: Store, anchor: str | None = None) -> dict[str, Any]:
+    """Every check; a store too damaged to finish one is reported, not raised."""
     problems: list[str] = []
     integrity = "n/a"
+    if store.is_sqlite:
+        try:
+            with store.read_connection() as conn:
+                rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+        except sa.exc.DBAPIError as exc:
+            rows = [f"the check itself failed: {exc.orig}"]
+        integrity = "ok" if rows == ["ok"] else "; ".join(rows[:5])
+        if rows != ["ok"]:
+            problems.extend(f"integrity: {r}" for r in rows)
+    try:
+        return _check(store, anchor, integrity, problems)
+    except sa.exc.DBAPIError as exc:
+        problems.append(f"the store could not be read to the end: {exc.orig}")
+        return {
+            "store": store.location.display,
+            "schema_version": None,
+            "program_schema": migrations.SCHEMA_VERSION,
+            "integrity": integrity,
+            "audit_entries": None,
+            "audit_chain": "unreadable",
+            "problems": problems,
+        }
+
+
+def _check(store: Store, anchor: str | None, integrity: str, problems: list[str]) -> dict[str, Any]:
     with store.read_connection() as conn:
         if store.is_sqlite:
-            rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
-            integrity = "ok" if rows == ["ok"] else "; ".join(rows)
-            if rows != ["ok"]:
-                problems.extend(f"integrity: {r}" for r in rows)
             fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
             problems.extend(f"foreign key: {tuple(r)}" for r in fk)
         count = conn.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one()
