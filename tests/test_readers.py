@@ -110,3 +110,19 @@ def test_a_reader_loop_during_a_200000_row_import_never_fails(
     assert failures == 0
     assert reads >= 4  # the loop did run while the import held the write lock
     assert "Imported 200000" in out
+
+
+def test_a_long_read_does_not_hold_writers_up(invoke: Any, centre: str) -> None:
+    """`aqd export | slow-reader`: a read transaction left open while a writer commits."""
+    from wblqa_cli.store import open_store
+
+    store = open_store(os.environ["WBLQA_DB"])
+    try:
+        with store.reading() as session:
+            session.execute(sa.text("SELECT count(*) FROM centre")).scalar()
+            start = time.monotonic()
+            result = invoke("centre", "add", "23456", "--name", "Riverside School")
+            assert result.exit_code == 0, result.stderr
+            assert time.monotonic() - start < 10
+    finally:
+        store.close()
