@@ -74,7 +74,8 @@ def test_control_characters_in_names_are_removed() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(name=st.text(min_size=1, max_size=40).filter(str.strip))
+# NUL is refused when the file is read (an input error naming the key), so never reaches here.
+@given(name=st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\x00" not in t))
 def test_any_arrangement_name_gives_a_valid_document(name: str) -> None:
     a = build("informal", setter("name", value=name))
     assert_valid(junit_xml(check(a, AS_OF)))

@@ -19,15 +19,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from wblqa_cli.errors import InputError
+from wblqa_cli.safetext import for_file
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: object) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
+    """A cell a spreadsheet will show as text, never run as a formula; control characters
+    (an escape sequence, BEL) removed; tab, CR and LF kept (the writer quotes them)."""
     if cell is None:
         return ""
-    text = cell if isinstance(cell, str) else str(cell)
+    text = for_file(cell if isinstance(cell, str) else str(cell), keep="\t\n\r")
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
@@ -79,6 +81,12 @@ def _decoded(lines: Iterable[bytes], name: str) -> Iterator[str]:
             ) from None
         if number == 1:
             text = text.removeprefix("\ufeff")
+        if "\x00" in text:  # no spreadsheet writes one; PostgreSQL cannot store one
+            raise InputError(
+                f"{name}, line {number}, character {text.index(chr(0)) + 1}: a NUL byte; "
+                "this is not a text CSV file.",
+                hint="Save the file as 'CSV UTF-8' from your spreadsheet.",
+            )
         yield text
 
 
@@ -93,9 +101,16 @@ def open_input(name: str) -> Iterator[tuple[Iterator[str], str]]:
         yield _decoded(raw, "<stdin>"), "<stdin>"
         return
     path = Path(name)
-    if not path.is_file():
-        raise InputError(f"{name}: no such file.")
-    with path.open("rb") as stream:
+    # Opened as it is: a pipe or a process substitution (/dev/fd/63) is a file too.
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file.") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder; give a CSV file.") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror}).") from None
+    with stream:
         yield _decoded(stream, name), name
 
 

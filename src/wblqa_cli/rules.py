@@ -16,11 +16,9 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Any, TypeVar
 
+from wblqa_cli.datafiles import data_dir
 from wblqa_cli.errors import DataError, InputError, WblqaError
 
 #: Document short names a ``source`` may cite (see shared/reference/README.md);
@@ -66,18 +64,7 @@ class Cited:
         return self.source
 
 
-def data_dir() -> Traversable:
-    """The rules directory: ``wblqa_cli/data`` in a wheel, else ``<repo>/data``."""
-    packaged = resources.files("wblqa_cli") / "data"
-    if packaged.is_dir():
-        return packaged
-    source_tree = Path(__file__).resolve().parents[2] / "data"
-    if source_tree.is_dir():
-        return source_tree
-    raise DataError(
-        "The rules directory 'data/' is missing from this installation.",
-        hint="Reinstall wblqa: pip install --force-reinstall wblqa",
-    )
+__all__ = ["Cited", "data_dir", "load", "table"]
 
 
 @functools.cache
@@ -146,6 +133,8 @@ class Table:
         value = self._get(key, (str,), "text", required)
         if value is not None and not value.strip():
             raise self.fail(key, "must not be empty")
+        if value is not None and "\x00" in value:  # no store can keep one
+            raise self.fail(key, "contains a NUL character (\\u0000)")
         if value is not None and choices and value not in choices:
             raise self.fail(key, f"is {value!r}; expected one of {', '.join(choices)}")
         return value
@@ -167,11 +156,19 @@ class Table:
                 raise self.fail(key, "is missing")
             return None
         value = self.values[key]
-        if isinstance(value, date) and not hasattr(value, "hour"):
-            return value
-        if isinstance(value, str):
-            from wblqa_cli.dates import parse_date
+        from wblqa_cli.dates import date_range, in_range, parse_date
 
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            try:
+                return in_range(value)
+            except InputError:
+                first, last = date_range()
+                raise self.fail(
+                    key,
+                    f"{value.isoformat()} is outside the dates wblqa works with "
+                    f"({first.isoformat()} to {last.isoformat()})",
+                ) from None
+        if isinstance(value, str):
             try:
                 return parse_date(value)
             except InputError:

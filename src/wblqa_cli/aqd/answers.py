@@ -58,7 +58,10 @@ def shown(value: object) -> str:
     limits = reprlib.Repr()
     limits.maxlevel, limits.maxlist, limits.maxdict = 2, 4, 4
     limits.maxstring = limits.maxother = limits.maxlong = 80
-    return limits.repr(value)
+    try:
+        return limits.repr(value)
+    except ValueError:  # an integer too long for Python to write out
+        return "a number thousands of digits long"
 
 
 def is_blank(raw: object) -> bool:
@@ -67,7 +70,7 @@ def is_blank(raw: object) -> bool:
 
 def coerce(question: Question, raw: object, context: str) -> Value:
     """A checked value for ``question`` from what was typed or read; InputError if invalid."""
-    from wblqa_cli.dates import parse_date
+    from wblqa_cli.dates import in_range, parse_date
 
     kind = question.type
     if kind == "yes-no":
@@ -82,7 +85,10 @@ def coerce(question: Question, raw: object, context: str) -> Value:
                 f"{context}: {shown(raw)} has a time; give a date only, e.g. 2025-10-14."
             )
         if isinstance(raw, date):
-            return raw
+            try:
+                return in_range(raw)
+            except InputError as exc:
+                raise InputError(f"{context}: {exc.message}", hint=exc.hint) from None
         if isinstance(raw, str):
             try:
                 return parse_date(raw)
@@ -102,6 +108,8 @@ def coerce(question: Question, raw: object, context: str) -> Value:
             + ", ".join(repr(c) for c in question.choices)
             + "."
         )
+    if isinstance(raw, str) and "\x00" in raw:  # no store can keep one
+        raise InputError(f"{context}: the answer contains a NUL character (\\u0000).")
     if isinstance(raw, str) and raw.strip():
         return raw.strip()
     raise InputError(f"{context}: {shown(raw)} is not text; write the answer in quotes.")

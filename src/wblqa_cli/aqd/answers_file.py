@@ -19,13 +19,13 @@ from wblqa_cli.errors import InputError
 
 def _answer_and_comment(raw: object, at: str, many: bool = False) -> tuple[object, str | None]:
     if isinstance(raw, dict):
-        unknown = sorted(set(raw) - {"answer", "comment"})
+        unknown = sorted(set(raw) - {"answer", "comment"}, key=str)  # YAML keys may be numbers
         if unknown:
             raise InputError(f"{at}: unknown key {unknown[0]!r}; use 'answer' and 'comment'.")
         if "answer" not in raw:
             raise InputError(f"{at}: the table has no 'answer'.")
         comment = raw.get("comment")
-        if comment is not None and not isinstance(comment, str):
+        if comment is not None and (not isinstance(comment, str) or "\x00" in comment):
             raise InputError(f"{at}, key 'comment': {shown(comment)} is not text.")
         return raw["answer"], (comment.strip() or None) if comment else None
     if isinstance(raw, list) and not many:
@@ -110,7 +110,7 @@ def read_answers(
             f"{file}: expected a table with 'centre' and 'programmes', "
             f"not {type(document).__name__}."
         )
-    unknown = sorted(set(document) - {"centre", "programmes", "groups"})
+    unknown = sorted(set(document) - {"centre", "programmes", "groups"}, key=str)
     if unknown:
         raise InputError(
             f"{file}: unknown key {unknown[0]!r}; expected 'centre', 'programmes' and 'groups'."
@@ -224,11 +224,22 @@ def read_document(path: Path) -> object:
         raise InputError(f"{path}: no such file.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as UTF-8 text ({exc}).") from None
+    if not text.strip():
+        raise InputError(
+            f"{path}: the file is empty; it holds no answers.",
+            hint="`wblqa aqd template -o answers.toml` writes one to fill in.",
+        )
     try:
         return _parse_document(text, suffix, path)
     except RecursionError:
         # Lists or tables nested thousands deep: no answers file looks like that.
         raise InputError(f"{path}: nested too deeply to be an answers file.") from None
+    except ValueError as exc:  # Python refuses to read an integer of thousands of digits
+        if "digits" not in str(exc):
+            raise
+        raise InputError(
+            f"{path}: holds a number thousands of digits long; no answer is."
+        ) from None
 
 
 def _parse_document(text: str, suffix: str, path: Path) -> object:

@@ -21,7 +21,7 @@ from wblqa_cli.aqd.cli_start import start
 from wblqa_cli.aqd.cli_status import status
 from wblqa_cli.cli_common import JSON_OPTION, store
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, note, print_json, say, table
+from wblqa_cli.output import console, fmt_date, note, print_json, safe, say, styled, table
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.answers import Answer, Key
@@ -48,13 +48,14 @@ def questions(json: bool = JSON_OPTION) -> None:
     for q in bank.questions:
         if q.section != section:
             section = q.section
-            t.add_row(f"[bold]{bank.section(section).title}[/bold]", "", "")
-        text = q.question
+            t.add_row(styled(f"[bold]{safe(bank.section(section).title)}[/bold]"), "", "")
+        text = safe(q.question)
         if q.choices:
-            text += f"\n[dim]{' | '.join(q.choices)}[/dim]"
+            text += f"\n[dim]{safe(' | '.join(q.choices))}[/dim]"
         if q.when:
-            text += f"\n[dim]only if {q.when.question} is {display(q.when.equals)}[/dim]"
-        t.add_row(q.id, q.type + ("" if q.required else " (optional)"), text)
+            when = f"only if {q.when.question} is {display(q.when.equals)}"
+            text += f"\n[dim]{safe(when)}[/dim]"
+        t.add_row(q.id, q.type + ("" if q.required else " (optional)"), styled(text))
     console().print(t)
 
 
@@ -96,7 +97,7 @@ def template(
         output, text, overwrite=False, exists_hint="Choose another name or remove it first."
     )
     say(
-        f"Wrote {output} ({len(bank.questions)} questions, {len(programmes)} programmes). "
+        f"Wrote {safe(output)} ({len(bank.questions)} questions, {len(programmes)} programmes). "
         f"Fill it in, then run: wblqa aqd start --answers {output}"
     )
 
@@ -141,7 +142,7 @@ def submit(
             note(f"Note: {len(flagged)} answer(s) are flagged for action (see `wblqa aqd status`).")
 
     submit_declaration(s, declaration, bank, check, codes)
-    say(f"Declaration {academic_year} of centre {number} submitted and locked.")
+    say(f"Declaration {safe(academic_year)} of centre {safe(number)} submitted and locked.")
 
 
 def reopen(
@@ -161,7 +162,7 @@ def reopen(
     declaration = get_declaration(s, resolve_centre(s, centre), academic_year.label)
     reopen_declaration(s, declaration, text)
     say(
-        f"Declaration {academic_year} of centre {declaration.centre_number} reopened. "
+        f"Declaration {safe(academic_year)} of centre {safe(declaration.centre_number)} reopened. "
         "Change answers with `wblqa aqd start --review`, then submit again."
     )
 
@@ -211,7 +212,7 @@ def deadline(
     say(f"AQD {academic_year}: due {fmt_date(found.deadline)} ({when}); {origin[found.origin]}.")
     say(f"Source: {found.source}")
     if found.note:
-        say(f"[yellow]{found.note}[/yellow]")
+        say(f"[yellow]{safe(found.note)}[/yellow]")
 
 
 # Registered here, in the order `wblqa aqd --help` lists them.

@@ -19,7 +19,7 @@ from wblqa_cli.aqd.cli_common import (
 )
 from wblqa_cli.cli_common import store
 from wblqa_cli.errors import EXIT_INTERRUPTED, InputError
-from wblqa_cli.output import say
+from wblqa_cli.output import safe, say
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.bank import Bank
@@ -69,7 +69,7 @@ def _prompt_centre(s: Store) -> str:
     )
     centre = Centre(check_centre_number(number), check_text(name, "centre name"))
     add_centre(s, centre)
-    say(f"Centre {centre.number} ({centre.name}) registered.")
+    say(f"Centre {safe(centre.number)} ({safe(centre.name)}) registered.")
     return centre.number
 
 
@@ -98,8 +98,8 @@ def _prompt_programmes(s: Store, centre: str, year: AcademicYear) -> None:
         if sector == "":
             programme = replace(programme, sector=None)
         add_programme(s, programme, {}, year.label, "aqd start")
-        say(f"Programme {programme.code} ({programme.title}) registered, "
-            f"sector {programme.sector or 'none'}.")  # fmt: skip
+        say(f"Programme {safe(programme.code)} ({safe(programme.title)}) registered, "
+            f"sector {safe(programme.sector or 'none')}.")  # fmt: skip
         message, default = "Add another programme?", False
 
 
@@ -225,7 +225,7 @@ def _start_from_file(
     declaration = existing or open_declaration(s, number, year.label, bank.version)
     changed = save_answers(s, declaration, given, bank.version, how=f"file {path.name}")
     say(
-        f"Read {len(given)} answers from {path}: {changed} saved, "
+        f"Read {len(given)} answers from {safe(path)}: {changed} saved, "
         f"{len(given) - changed} unchanged. See what is left with `wblqa aqd status`."
     )
 

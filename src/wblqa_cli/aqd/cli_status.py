@@ -18,7 +18,7 @@ from wblqa_cli.aqd.cli_common import (
     resolve_year,
 )
 from wblqa_cli.cli_common import JSON_OPTION, store
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, table
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -151,17 +151,21 @@ def _print_progress(v: _View, today: dt.date) -> None:
     submitted = declaration.submitted_at if declaration else None
     by = declaration.submitted_by if declaration else None
     on = f" on {fmt_date(submitted.date())} by {by}" if submitted else ""
-    say(f"[bold]AQD {v.academic_year}[/bold] · centre {v.number} · {v.state}{on}")
+    say(
+        f"[bold]AQD {safe(v.academic_year)}[/bold] · centre {safe(v.number)} · "
+        f"{safe(v.state)}{safe(on)}"
+    )
     left = deadline.days_left(today)
     when = f"{left} days left" if left >= 0 else f"{-left} days ago"
     say(f"Deadline: {fmt_date(deadline.deadline)} ({when})")
     if deadline.note:
-        say(f"[yellow]{deadline.note}[/yellow]")
-    say(f"Covers {v.coverage.reason}.")
+        say(f"[yellow]{safe(deadline.note)}[/yellow]")
+    say(f"Covers {safe(v.coverage.reason)}.")
     for p, why in v.coverage.left_out:
-        say(f"  Left out: {p.code} ({why}).")
+        say(f"  Left out: {safe(p.code)} ({safe(why)}).")
     for name, members in v.groups.items():
-        say(f"  Group {name}: {', '.join(members) or 'no programmes'} (answers given once).")
+        names = safe(", ".join(members)) or "no programmes"
+        say(f"  Group {safe(name)}: {names} (answers given once).")
     t = table("Scope", "Title", "Answered", "Missing", "Flagged")
     for sc in v.scopes:
         t.add_row(

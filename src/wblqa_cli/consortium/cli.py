@@ -10,7 +10,7 @@ import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, as_of, require_tty, store
 from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
 
 if TYPE_CHECKING:
     from wblqa_cli.consortium.report import Report
@@ -49,7 +49,7 @@ def _render(report: Report, fmt: str) -> None:
         for status in STATUSES:
             for r in report.results:
                 if r.status == status:
-                    label = f"[{_STYLE[status]}]{_LABEL[status]}[/]"
+                    label = styled(f"[{_STYLE[status]}]{_LABEL[status]}[/]")
                     t.add_row(label, f"{r.id}\n{r.title}", r.message, r.source_text())
         console().print(t)
         say(report.summary_line())
@@ -161,15 +161,15 @@ def advise(
         print_json(advice.as_json())
         return
     label = {"gq": "general-qualification centre consortium"}.get(advice.model, advice.model)
-    say(f"[bold]Recommended:[/] {label} — {advice.summary}")
+    say(f"[bold]Recommended:[/] {safe(label)} — {safe(advice.summary)}")
     say("\n[bold]Why[/]")
     for reason, source in advice.reasons:
-        say(f"  • {reason} ({source})")
+        say(f"  • {safe(reason)} ({safe(source)})")
     if advice.registration:
-        say(f"\n[bold]Registration[/]\n  {advice.registration}")
+        say(f"\n[bold]Registration[/]\n  {safe(advice.registration)}")
     say("\n[bold]Next steps[/]")
     for number, step in enumerate(advice.next_steps, start=1):
-        say(f"  {number}. {step}")
+        say(f"  {safe(number)}. {safe(step)}")
 
 
 def _ask() -> dict[str, bool]:
@@ -215,7 +215,7 @@ def import_(
     verb = "Stored" if created else "Updated"
     say(
         f"{verb} arrangement {arrangement.name!r} ({arrangement.model}, "
-        f"{arrangement.academic_year}) from {file}."
+        f"{safe(arrangement.academic_year)}) from {safe(file)}."
     )
 
 

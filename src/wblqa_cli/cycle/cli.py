@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 import typer
 
 from wblqa_cli.cli_common import AS_OF_OPTION, JSON_OPTION, YEAR_OPTION, store, year_and_day
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
 from wblqa_cli.tables import FORCE_OPTION, OUTPUT_OPTION
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from wblqa_cli.cycle.key_dates import KeyDate
     from wblqa_cli.cycle.plan import Plan
 
@@ -56,7 +58,6 @@ def plan_(
     force: bool = FORCE_OPTION,
 ) -> None:
     """For each programme: LSV scope, least verification, DCS expiry; then the key dates."""
-    from rich.markup import escape
 
     from wblqa_cli.gather import verification_plan
     from wblqa_cli.tables import table_format
@@ -73,7 +74,7 @@ def plan_(
     if p.programmes:
         _say_programmes(p)
     for n in p.notes:
-        say(escape(n))
+        say(safe(n))
     _say_key_dates(p)
 
 
@@ -87,7 +88,6 @@ def _write_xlsx(p: Plan, output: Path | None, force: bool) -> None:
 
 
 def _say_programmes(p: Plan) -> None:
-    from rich.markup import escape
 
     t = table("Code", "Programme (sector)", "LSV", "Min SV", "DCS expiry", "Certification")
     for column in (0, 2, 3, 4):
@@ -104,12 +104,12 @@ def _say_programmes(p: Plan) -> None:
             else None
         )
         title = re.sub(r"^(pearson\s+)?(btec\s+)?", "", pp.title, flags=re.I)
-        dcs = _short(pp.dcs_expiry)
+        dcs: str | Text = _short(pp.dcs_expiry)
         if pp.dcs_status in ("expired", "expiring"):
-            dcs = f"[bold]{dcs} ![/bold]"
+            dcs = styled(f"[bold]{safe(dcs)} ![/bold]")
         t.add_row(
-            escape(pp.code),
-            escape(title) + (f" [dim]({escape(sector)})[/dim]" if sector else ""),
+            pp.code,
+            styled(safe(title) + (f" [dim]({safe(sector)})[/dim]" if sector else "")),
             "in" if s.rule.in_lsv_scope else "out",
             str(s.rule.min_standards_verification),
             dcs,
@@ -122,19 +122,18 @@ def _say_programmes(p: Plan) -> None:
     )
     for pp in p.programmes:
         for w in pp.warnings:
-            say(f"[bold]! {escape(pp.code)}[/bold]: {escape(w)}")
+            say(f"[bold]! {safe(pp.code)}[/bold]: {safe(w)}")
     for pp in p.programmes:
         for n in pp.notes:
-            say(f"  {escape(pp.code)}: {escape(n)}")
+            say(f"  {safe(pp.code)}: {safe(n)}")
 
 
 def _say_key_dates(p: Plan) -> None:
-    from rich.markup import escape
 
     say("")
     t = table("When", "Date", "What", title=f"Key dates {p.academic_year}")
     for k in p.key_dates:
         what = k.what + (f" — {k.note}" if k.note else "")
-        t.add_row(_when(k, p.as_of), _span(k), escape(what))
+        t.add_row(_when(k, p.as_of), _span(k), what)
     console().print(t)
     say("Sources: wblqa cycle plan --json lists each date's citation.")

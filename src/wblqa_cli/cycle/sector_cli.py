@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION
-from wblqa_cli.output import console, print_json, say, table
+from wblqa_cli.output import console, print_json, safe, say, table
 
 if TYPE_CHECKING:
     from wblqa_cli.cycle.lookup import Lookup
@@ -61,7 +61,6 @@ def list_(json: bool = JSON_OPTION) -> None:
 
 
 def _say_lookup(found: Lookup, query: str) -> None:
-    from rich.markup import escape
 
     rule = found.rule
     scope = "in LSV scope" if rule.in_lsv_scope else "not in LSV scope"
@@ -69,7 +68,7 @@ def _say_lookup(found: Lookup, query: str) -> None:
         g = found.group
         say(f"[bold]Sector group {g.code}[/bold]: {g.name} (listed as '{g.source_name}')")
         for title in g.titles:
-            say(f"  {escape(title)}")
+            say(f"  {safe(title)}")
     elif found.kind == "sector" and found.sector is not None:
         say(
             f"[bold]Sector[/bold]: {found.sector.name} (tag programmes with --sector "
@@ -78,26 +77,26 @@ def _say_lookup(found: Lookup, query: str) -> None:
     elif found.kind == "area" and found.area is not None:
         say(
             f"[bold]Sector subject area {found.area.code}[/bold]: {found.area.name} "
-            f"(tag programmes with --sector {escape(repr(found.area.name))})"
+            f"(tag programmes with --sector {safe(repr(found.area.name))})"
         )
     elif found.kind == "title" and found.group is not None:
         matched = "" if found.exact else " (closest listed title)"
-        say(f"[bold]{escape(found.title or '')}[/bold]{matched}")
+        say(f"[bold]{safe(found.title or '')}[/bold]{matched}")
         say(f"Sector group {found.group.code}: {found.group.name}")
     else:
         say(
-            f"No listed title matches {escape(repr(query))}: as a title in no listed sector group, "
+            f"No listed title matches {safe(repr(query))}: as a title in no listed sector group, "
             "it is in LSV scope."
         )
     say(f"{scope[0].upper()}{scope[1:]}: {rule.minimum_text} a year.")
     say(f"Why: {rule.reason}")
     say(f"Source: {rule.source}")
     for hint in found.hints:
-        say(f"Note: {escape(hint)}")
+        say(f"Note: {safe(hint)}")
     if found.suggestions:
         say("Did you mean:")
         for title in found.suggestions:
-            say(f"  {escape(title)}")
+            say(f"  {safe(title)}")
 
 
 def _sectors_json(rules: CycleRules, groups: Sequence[SectorGroup]) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, store
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, table
 from wblqa_cli.registry.options import DCS_OPTION, EXPECTED_OPTION, FACT_YEAR_OPTION, fact_year
 from wblqa_cli.registry.programme_edit_cli import edit, joining_note, remove, retire, show
 
@@ -64,12 +64,13 @@ def add(
         expected=tuple(parse_date(d, "--expected-certification") for d in expected),
     )
     add_programme(s, programme, facts, fy.label, "programme add")
-    where = f" for centre {programme.centre_number}" if programme.centre_number else ""
-    sector_text = f", sector {programme.sector}" if programme.sector else ", no sector group"
-    say(f"Programme {programme.code} ({programme.title}) registered{where}{sector_text}.")
-    say(sector_note(programme.title, sector))
+    where = f" for centre {safe(programme.centre_number)}" if programme.centre_number else ""
+    sector_text = f", sector {safe(programme.sector)}" if programme.sector else ", no sector group"
+    name = f"{safe(programme.code)} ({safe(programme.title)})"
+    say(f"Programme {name} registered{where}{sector_text}.")
+    say(safe(sector_note(programme.title, sector)))
     if note := joining_note(s, programme, fy.label):
-        say(note)
+        say(safe(note))
 
 
 @app.command("list")
@@ -155,9 +156,9 @@ def import_(
         for r in rows
     ]
     added, updated = save_programmes(s, pairs, fy.label)
-    say(f"Imported {len(rows)} programmes from {file}: {added} added, {updated} updated.")
+    say(f"Imported {len(rows)} programmes from {safe(file)}: {added} added, {updated} updated.")
     for line in sector_summary(rows):
-        say(line)
+        say(safe(line))
 
 
 __all__ = ["app", "fmt_date"]

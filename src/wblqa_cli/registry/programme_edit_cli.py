@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, store
-from wblqa_cli.output import console, print_json, say, table
+from wblqa_cli.output import console, print_json, safe, say, table
 from wblqa_cli.registry.options import DCS_OPTION, EXPECTED_OPTION, FACT_YEAR_OPTION, fact_year
-from wblqa_cli.safetext import for_terminal as safe
 
 if TYPE_CHECKING:
     from wblqa_cli.registry.model import Programme
@@ -47,19 +46,19 @@ def show(ctx: typer.Context, code: str = CODE, json: bool = JSON_OPTION) -> None
         }
         print_json(doc)
         return
-    say(f"[bold]{programme.code}[/bold] {safe(programme.title)}")
-    say(f"Centre {programme.centre_number or '—'} · sector {programme.sector or 'none'} · "
-        f"{_years(programme)}")  # fmt: skip
+    say(f"[bold]{safe(programme.code)}[/bold] {safe(programme.title)}")
+    centre, sector = safe(programme.centre_number or "—"), safe(programme.sector or "none")
+    say(f"Centre {centre} · sector {sector} · {_years(programme)}")
     t = table("Year", "Fact", "Value", "Set by")
     for f in sorted(facts, key=lambda f: (f.year, f.question)):
-        t.add_row(f.year, f.question, safe(shown(f.value)), safe(f.set_by or "—"))
+        t.add_row(f.year, f.question, shown(f.value), f.set_by or "—")
     if facts:
         console().print(t)
     else:
         say("No facts recorded yet (expected certification dates, Direct Claims Status).")
     h = table("When", "Who", "What")
     for e in history:
-        h.add_row(e.at.strftime("%Y-%m-%d %H:%M"), safe(e.user), safe(e.summary))
+        h.add_row(e.at.strftime("%Y-%m-%d %H:%M"), e.user, e.summary)
     console().print(h)
 
 
@@ -116,9 +115,9 @@ def edit(
             hint=f"See `wblqa programme edit --help` and `wblqa programme show {code}`.",
         )
     after = edit_programme(s, code, edit_, facts, fy.label)
-    say(f"Programme {after.code} ({safe(after.title)}) updated; facts for {fy.label}.")
+    say(f"Programme {safe(after.code)} ({safe(after.title)}) updated; facts for {fy.label}.")
     if found is not None:
-        say(describe_sector(found))
+        say(safe(describe_sector(found)))
 
 
 def retire(
@@ -155,7 +154,7 @@ def remove(ctx: typer.Context, code: str = CODE) -> None:
     s = store(ctx)
     code = check_programme_code(code, "CODE")
     title = remove_programme(s, code)
-    say(f"Programme {code} ({safe(title)}) removed.")
+    say(f"Programme {safe(code)} ({safe(title)}) removed.")
 
 
 def joining_note(s: Store, programme: Programme, year: str) -> str | None:

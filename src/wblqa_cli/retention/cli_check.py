@@ -229,12 +229,10 @@ def _check_human(results: Any, summary: Any, today: date) -> None:
     from wblqa_cli.retention.rules import KINDS
 
     if summary.rows <= HUMAN_ROWS:
-        from wblqa_cli.safetext import for_terminal
-
         t = table("Id", "Learner work", "dispose from", "QA documents", "dispose from", "Why")
         for i, lw, lwd, lwr, qa, qad, qar in results:
             why = "; ".join(dict.fromkeys(w for w in (lwr, qar) if w))
-            t.add_row(for_terminal(i), lw, fmt_date(lwd), qa, fmt_date(qad), for_terminal(why))
+            t.add_row(i, lw, fmt_date(lwd), qa, fmt_date(qad), why)
         console().print(t)
     s = table("Kind", *STATUSES, title=f"{summary.rows} rows, as on {fmt_date(today)}")
     for kind in KINDS:

@@ -10,7 +10,7 @@ import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, as_of, date_option, store
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, print_json, say, show_progress, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, show_progress, table
 from wblqa_cli.retention.options import (
     AS_OF,
     KIND_HELP,
@@ -77,7 +77,10 @@ def add(
         else "no disposal date yet (a trigger date is missing)"
     )
     held = f"; on hold: {record.hold}" if record.hold else ""
-    say(f"Added {record.ref} ({kind_label(record.kind)}, {record.programme}): {when}{held}.")
+    say(
+        f"Added {safe(record.ref)} ({kind_label(record.kind)}, {safe(record.programme)}): "
+        f"{safe(when)}{safe(held)}."
+    )
 
 
 def import_(
@@ -126,7 +129,7 @@ def import_(
                 + (f" (and {len(seen) - 1} more ids)." if len(seen) > 1 else "."),
                 hint="Nothing was imported. Ids must be new; see `wblqa retention list`.",
             ) from None
-    say(f"Imported {count} retention records from {name}.")
+    say(f"Imported {count} retention records from {safe(name)}.")
 
 
 def _record_table(records: list[StoredRecord], today: date) -> Any:
@@ -232,7 +235,7 @@ def show(
         return
     console().print(_record_table([record], today))
     for e in history:
-        say(f"  {e.at:%Y-%m-%d %H:%M} UTC  {e.user}: {e.summary}")
+        say(f"  {e.at:%Y-%m-%d %H:%M} UTC  {safe(e.user)}: {safe(e.summary)}")
 
 
 def due(
@@ -267,7 +270,7 @@ def due(
         say(f"Nothing may be disposed of on {fmt_date(today)}.")
     for g in groups:
         say(
-            f"\n[bold]{g['programme']}[/bold] {g['title']} — {kind_label(g['kind'])}: "
+            f"\n[bold]{safe(g['programme'])}[/bold] {safe(g['title'])} — {kind_label(g['kind'])}: "
             f"{g['count']} record{'s' if g['count'] != 1 else ''} may be disposed of."
         )
         if show_:
@@ -296,7 +299,7 @@ def hold(
     from wblqa_cli.store.retention import hold as put_on_hold
 
     record = put_on_hold(store(ctx), ref, check_text(reason, "--reason"))
-    say(f"{record.ref} is on hold: {record.hold_reason}.")
+    say(f"{safe(record.ref)} is on hold: {safe(record.hold_reason)}.")
 
 
 def release(
@@ -310,7 +313,7 @@ def release(
 
     record = release_hold(store(ctx), ref, check_text(reason, "--reason"))
     when = fmt_date(record.dispose_from) if record.dispose_from else "not known yet"
-    say(f"Released the hold on {record.ref}; it may be disposed of from {when}.")
+    say(f"Released the hold on {safe(record.ref)}; it may be disposed of from {safe(when)}.")
 
 
 def dispose(
@@ -331,5 +334,6 @@ def dispose(
     done = do_dispose(store(ctx), refs, today(), note)
     for r in done:
         say(
-            f"Disposed of {r.ref} ({kind_label(r.kind)}, {r.programme}); recorded in the audit log."
+            f"Disposed of {safe(r.ref)} ({kind_label(r.kind)}, {safe(r.programme)}); "
+            "recorded in the audit log."
         )

@@ -134,10 +134,16 @@ def fast_date(text: str, context: str | None = None) -> date:
     everything else, errors included, goes through the general parser.
     """
     if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        from wblqa_cli.dates import date_range
+
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            earliest, latest = date_range()
+            if earliest <= day <= latest:
+                return day
     from wblqa_cli.dates import parse_date
 
     return parse_date(text, context)
