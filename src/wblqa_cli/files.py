@@ -1,9 +1,12 @@
-"""Files written with ``-o``: owner-only (0600), whole or not at all.
+"""Files written with ``-o``: owner-only (0600), whole or not at all, never over a file unasked.
 
 Exports, calendars and templates hold learner data or a centre's answers, so
 they are created readable by their owner alone whatever the umask, written to
 a temporary file beside the target and renamed into place only when complete:
 an error or an interruption half way never leaves a partial file behind.
+
+One rule for every ``-o``: an existing file is refused (exit 2, nothing
+written) unless the command was given ``--force`` (:data:`FORCE_HELP`).
 """
 
 from __future__ import annotations
@@ -17,33 +20,39 @@ from typing import IO
 
 from wblqa_cli.errors import InputError
 
+#: The help of every command's ``--force``, the one way to replace an existing ``-o`` file.
+FORCE_HELP = "Replace the -o file if it already exists (without it, an existing file is refused)."
 
-def _check_target(path: Path, option: str, overwrite: bool, hint: str | None) -> Path:
+
+def _check_target(path: Path, option: str, overwrite: bool) -> Path:
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
         raise InputError(f"Cannot write {path} ({option}): the folder {folder} does not exist.")
     if path.is_dir():
         raise InputError(f"Cannot write {path} ({option}): it is a folder; give a file name.")
     if not overwrite and path.exists():
-        raise _exists(path, hint)
+        raise _exists(path, option)
     return folder
 
 
-def _exists(path: Path, hint: str | None) -> InputError:
-    return InputError(f"{path} already exists; wblqa will not overwrite it.", hint=hint)
+def _exists(path: Path, option: str) -> InputError:
+    return InputError(
+        f"{path} ({option}) already exists; wblqa will not overwrite it.",
+        hint="Add --force to replace it, or choose another file name.",
+    )
 
 
-def _place(tmp: Path, path: Path, overwrite: bool, hint: str | None) -> None:
+def _place(tmp: Path, path: Path, overwrite: bool, option: str) -> None:
     if overwrite:
         tmp.replace(path)
         return
     try:
         os.link(tmp, path)  # atomic, and fails if another process created ``path`` meanwhile
     except FileExistsError:
-        raise _exists(path, hint) from None
+        raise _exists(path, option) from None
     except OSError:
         if path.exists():  # no hard links on this file system: the next best check
-            raise _exists(path, hint) from None
+            raise _exists(path, option) from None
         tmp.replace(path)
         return
     tmp.unlink()
@@ -53,17 +62,17 @@ def _place(tmp: Path, path: Path, overwrite: bool, hint: str | None) -> None:
 def private_output(
     path: Path,
     *,
-    overwrite: bool = True,
+    force: bool = False,
     option: str = "-o",
-    exists_hint: str | None = None,
     binary: bool = False,
 ) -> Iterator[IO[str]]:
     """A stream to write ``path`` through: 0600, and in place only if the block completes.
 
-    With ``overwrite=False`` an existing file is refused (exit 2), before and
-    after writing. Text streams are UTF-8 with no newline translation.
+    Unless ``force`` (the command's ``--force``), an existing file is refused
+    (exit 2), before writing and again when putting the file in place.
+    Text streams are UTF-8 with no newline translation.
     """
-    folder = _check_target(path, option, overwrite, exists_hint)
+    folder = _check_target(path, option, force)
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -75,7 +84,7 @@ def private_output(
         kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
         with os.fdopen(fd, mode, **kwargs) as stream:  # type: ignore[call-overload]
             yield stream
-        _place(tmp, path, overwrite, exists_hint)
+        _place(tmp, path, force, option)
     except OSError as exc:
         raise InputError(f"Cannot write {path} ({option}): {exc.strerror}.") from None
     finally:
@@ -86,13 +95,10 @@ def write_private(
     path: Path,
     data: bytes | str,
     *,
-    overwrite: bool = True,
+    force: bool = False,
     option: str = "-o",
-    exists_hint: str | None = None,
 ) -> None:
     """Write ``data`` to ``path`` atomically, readable by the owner only (0600)."""
     binary = isinstance(data, bytes)
-    with private_output(
-        path, overwrite=overwrite, option=option, exists_hint=exists_hint, binary=binary
-    ) as stream:
+    with private_output(path, force=force, option=option, binary=binary) as stream:
         stream.write(data)  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from wblqa_cli.aqd.cli_common import (
 from wblqa_cli.aqd.cli_export import export
 from wblqa_cli.aqd.cli_start import start
 from wblqa_cli.aqd.cli_status import status
-from wblqa_cli.cli_common import JSON_OPTION, store
+from wblqa_cli.cli_common import FORCE_OPTION, JSON_OPTION, store
 from wblqa_cli.errors import InputError
 from wblqa_cli.output import console, fmt_date, note, print_json, say, table
 
@@ -63,8 +63,9 @@ def template(
         ..., "-o", "--output", help="The file to write: .toml (with comments), .json or .yaml."
     ),
     centre: str | None = CENTRE_OPTION,
+    force: bool = FORCE_OPTION,
 ) -> None:
-    """Write an answers file to fill in for `aqd start --answers` (never overwrites)."""
+    """Write an answers file to fill in for `aqd start --answers` (--force to replace one)."""
     import json as json_
 
     from wblqa_cli.aqd.answers_file import template as template_doc
@@ -76,8 +77,6 @@ def template(
     suffix = output.suffix.lower()
     if suffix not in (".toml", ".json", ".yaml", ".yml"):
         raise InputError(f"{output}: use a .toml, .json or .yaml file name.")
-    if output.exists():
-        raise InputError(f"{output} already exists; choose another name or remove it first.")
     bank = load_bank()
     s = store(ctx)
     number = default_centre(s, centre)
@@ -90,9 +89,7 @@ def template(
         import yaml
 
         text = yaml.safe_dump(template_doc(bank, programmes), sort_keys=False, allow_unicode=True)
-    write_private(
-        output, text, overwrite=False, exists_hint="Choose another name or remove it first."
-    )
+    write_private(output, text, force=force)
     say(
         f"Wrote {output} ({len(bank.questions)} questions, {len(programmes)} programmes). "
         f"Fill it in, then run: wblqa aqd start --answers {output}"

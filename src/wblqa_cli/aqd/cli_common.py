@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from wblqa_cli.completion import centre_numbers, programme_codes
 from wblqa_cli.errors import NotFound
 
 if TYPE_CHECKING:
@@ -20,7 +21,18 @@ YEAR_OPTION = typer.Option(None, "--year", help="Academic year, e.g. 2025-26 (de
 
 
 CENTRE_OPTION = typer.Option(
-    None, "--centre", help="The centre number (default: the only centre registered)."
+    None,
+    "--centre",
+    help="The centre number (default: the only centre registered).",
+    autocompletion=centre_numbers,
+)
+
+PROGRAMME_OPTION = typer.Option(
+    [],
+    "--programme",
+    "-p",
+    help="Only this programme (repeatable).",
+    autocompletion=programme_codes,
 )
 
 

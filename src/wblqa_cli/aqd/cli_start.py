@@ -10,6 +10,7 @@ import typer
 
 from wblqa_cli.aqd.cli_common import (
     CENTRE_OPTION,
+    PROGRAMME_OPTION,
     YEAR_OPTION,
     answers_of,
     centre_programmes,
@@ -126,9 +127,7 @@ def start(
     ctx: typer.Context,
     year: str | None = YEAR_OPTION,
     centre: str | None = CENTRE_OPTION,
-    programme: list[str] = typer.Option(
-        [], "--programme", "-p", help="Only this programme (repeatable)."
-    ),
+    programme: list[str] = PROGRAMME_OPTION,
     answers: Path | None = typer.Option(
         None, "--answers", help="Answer from a TOML, JSON or YAML file instead of prompts."
     ),
