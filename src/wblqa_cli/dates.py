@@ -161,7 +161,9 @@ def long_date(day: date) -> str:
 
 def days_text(n: int) -> str:
     """``1 day``, ``2 days``."""
-    return f"{n} day" if n == 1 else f"{n} days"
+    from wblqa_cli.output import plural
+
+    return plural(n, "day")
 
 
 def today() -> date:

@@ -79,6 +79,37 @@ def fmt_date(value: date | None) -> str:
     return value.strftime("%a %d %b %Y").replace(" 0", " ")
 
 
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """A count and its noun, agreeing: ``1 entry``, ``2 entries``, ``0 records``.
+
+    The plural is ``singular + "s"`` unless given (``plural(n, "entry", "entries")``).
+    """
+    return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
+
+
+def wrap(text: str, width: int | None = None, indent: str = "") -> str:
+    """``text`` broken at word boundaries to fit ``width`` (default: the terminal's).
+
+    Lines after the first start with ``indent``; words longer than a line are
+    left whole rather than cut. Existing line breaks are kept.
+    """
+    import shutil
+    import textwrap
+
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    return "\n".join(
+        textwrap.fill(
+            line,
+            width=max(width, 20),
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        or line
+        for line in text.splitlines() or [""]
+    )
+
+
 def show_progress(quiet: bool = False) -> bool:
     """Progress bars only on an interactive stderr, and not when asked to be quiet."""
     return not quiet and sys.stderr.isatty()

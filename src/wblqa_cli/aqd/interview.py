@@ -14,28 +14,14 @@ from typing import Any
 from wblqa_cli.aqd import prompting
 from wblqa_cli.aqd.answers import Answer, Given, Key, coerce, display
 from wblqa_cli.aqd.bank import Bank, Question, Value
+from wblqa_cli.aqd.menu import HELP, SKIP, menu_spec
 from wblqa_cli.aqd.walk import Slot, next_unanswered, walk
 from wblqa_cli.errors import InputError
-
-HELP = "?help"
-SKIP = "?skip"
 
 
 @dataclass(frozen=True)
 class Skip:
     """The person chose to come back to a question later."""
-
-
-def _select_choices(q: Question) -> list[dict[str, Any]]:
-    if q.type == "yes-no":
-        options = [{"name": "Yes", "value": "yes"}, {"name": "No", "value": "no"}]
-    else:
-        options = [{"name": c, "value": c} for c in q.choices]
-    return [
-        *options,
-        {"name": "Show help for this question", "value": HELP},
-        {"name": "Skip for now (come back to it later)", "value": SKIP},
-    ]
 
 
 def _validator(q: Question) -> Callable[[str], bool | str]:
@@ -53,14 +39,13 @@ def _validator(q: Question) -> Callable[[str], bool | str]:
 
 def prompt_spec(q: Question, default: Value | None) -> dict[str, Any]:
     """The questionary prompt for ``q`` as plain data (no questionary import here)."""
-    spec: dict[str, Any] = {"name": "answer", "message": q.question, "qmark": "?"}
     if q.type in ("yes-no", "choice"):
-        choices = _select_choices(q)
-        spec.update(type="select", choices=choices, use_shortcuts=True)
+        options = (
+            [("Yes", "yes"), ("No", "no")] if q.type == "yes-no" else [(c, c) for c in q.choices]
+        )
         # A saved answer no longer offered (the bank changed) is not a default.
-        if default is not None and display(default) in [c["value"] for c in choices]:
-            spec["default"] = display(default)
-        return spec
+        return menu_spec(q.question, options, None if default is None else display(default))
+    spec: dict[str, Any] = {"name": "answer", "message": q.question, "qmark": "?"}
     blank = "leave blank to skip for now" if q.required else "leave blank if none"
     kind = "a date, e.g. 14/10/2025 · " if q.type == "date" else ""
     spec.update(
