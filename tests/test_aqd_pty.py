@@ -97,7 +97,7 @@ def test_start_in_a_terminal_interrupt_resume_finish_submit(
     child.expect_exact(question("programme.improvement.notes"))
     child.expect_exact("? for help")
     child.sendintr()
-    child.expect_exact("Every answer you gave is saved")
+    child.expect_exact("Stopped. Kept: 2 answers saved; nothing you gave is lost.")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

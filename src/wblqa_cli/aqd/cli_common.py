@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import typer
@@ -90,3 +91,28 @@ def question_label(bank: Bank, key: Key) -> str:
     q = bank.get(qid)
     scope = "centre" if programme is None else programme
     return f"{scope:<12} {qid} — {q.question if q else ''}"
+
+
+def again(
+    verb: str,
+    year: AcademicYear | None = None,
+    centre: str | None = None,
+    programmes: Sequence[str] = (),
+    *extra: str,
+) -> str:
+    """A ``wblqa aqd VERB`` hint naming the declaration it came from.
+
+    ``--year`` is given whenever it is not the year a bare command would take,
+    ``--centre`` whenever one was named, ``--programme`` for each one named:
+    a hint run as printed acts on the same declaration.
+    """
+    import shlex
+
+    words = ["wblqa", "aqd", verb]
+    if year is not None and year != resolve_year(None):
+        words += ["--year", year.label]
+    if centre is not None:
+        words += ["--centre", centre]
+    for code in programmes:
+        words += ["--programme", code]
+    return " ".join([*(shlex.quote(w) for w in words), *extra])
