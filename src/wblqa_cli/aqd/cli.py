@@ -10,20 +10,20 @@ import typer
 from wblqa_cli.aqd.cli_common import (
     CENTRE_OPTION,
     YEAR_OPTION,
-    centre_programmes,
-    question_label,
+    again,
     resolve_centre,
     resolve_year,
 )
 from wblqa_cli.aqd.cli_export import export
 from wblqa_cli.aqd.cli_start import start
 from wblqa_cli.aqd.cli_status import status
+from wblqa_cli.aqd.cli_submit import submit
 from wblqa_cli.cli_common import FORCE_OPTION, JSON_OPTION, store
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, note, print_json, say, table
+from wblqa_cli.output import console, fmt_date, plural, print_json, say, table
 
 if TYPE_CHECKING:
-    from wblqa_cli.aqd.answers import Answer, Key
+    pass
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -63,6 +63,7 @@ def template(
         ..., "-o", "--output", help="The file to write: .toml (with comments), .json or .yaml."
     ),
     centre: str | None = CENTRE_OPTION,
+    year: str | None = YEAR_OPTION,
     force: bool = FORCE_OPTION,
 ) -> None:
     """Write an answers file to fill in for `aqd start --answers` (--force to replace one)."""
@@ -90,53 +91,14 @@ def template(
 
         text = yaml.safe_dump(template_doc(bank, programmes), sort_keys=False, allow_unicode=True)
     write_private(output, text, force=force)
-    say(
-        f"Wrote {output} ({len(bank.questions)} questions, {len(programmes)} programmes). "
-        f"Fill it in, then run: wblqa aqd start --answers {output}"
+    import shlex
+
+    then = again("start", resolve_year(year), centre, (), "--answers", shlex.quote(str(output)))
+    # Plain echo, not rich: a long path must not be wrapped mid-command.
+    typer.echo(
+        f"Wrote {output} ({plural(len(bank.questions), 'question')}, "
+        f"{plural(len(programmes), 'programme')}). Fill it in, then run: {then}"
     )
-
-
-def submit(
-    ctx: typer.Context,
-    year: str | None = YEAR_OPTION,
-    centre: str | None = CENTRE_OPTION,
-) -> None:
-    """Lock the declaration; refused (exit 1, listing what is missing) while incomplete."""
-    from wblqa_cli.aqd.bank import load_bank
-    from wblqa_cli.aqd.progress import flags, missing
-    from wblqa_cli.errors import ActionNeeded
-    from wblqa_cli.store.aqd import get_declaration
-    from wblqa_cli.store.aqd import submit as submit_declaration
-
-    bank = load_bank()
-    s = store(ctx)
-    academic_year = resolve_year(year)
-    number = resolve_centre(s, centre)
-    codes = [p.code for p in centre_programmes(s, number, [])]
-    declaration = get_declaration(s, number, academic_year.label)
-
-    def check(answers: dict[Key, Answer]) -> None:
-        if not codes:
-            raise ActionNeeded(
-                f"Centre {number} has no programmes; a declaration covers at least one.",
-                hint="Add them with `wblqa programme add`, then answer with `wblqa aqd start`.",
-            )
-        gaps = missing(bank, codes, answers)
-        if gaps:
-            say(f"[bold]Still missing ({len(gaps)})[/bold]")
-            for key in gaps:
-                say("  " + question_label(bank, key))
-            raise ActionNeeded(
-                f"The {academic_year} declaration has {len(gaps)} unanswered required "
-                "question(s); it was not submitted.",
-                hint=f"Answer them with `wblqa aqd start --year {academic_year}`.",
-            )
-        flagged = flags(bank, codes, answers)
-        if flagged:
-            note(f"Note: {len(flagged)} answer(s) are flagged for action (see `wblqa aqd status`).")
-
-    submit_declaration(s, declaration, bank, check)
-    say(f"Declaration {academic_year} of centre {number} submitted and locked.")
 
 
 def reopen(
@@ -155,9 +117,11 @@ def reopen(
     text = check_text(reason, "--reason")
     declaration = get_declaration(s, resolve_centre(s, centre), academic_year.label)
     reopen_declaration(s, declaration, text)
+    review = again("start", academic_year, centre, (), "--review")
     say(
         f"Declaration {academic_year} of centre {declaration.centre_number} reopened. "
-        "Change answers with `wblqa aqd start --review`, then submit again."
+        f"Change answers with `{review}`, then submit with "
+        f"`{again('submit', academic_year, centre)}`."
     )
 
 

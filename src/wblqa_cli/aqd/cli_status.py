@@ -10,6 +10,7 @@ import typer
 from wblqa_cli.aqd.cli_common import (
     CENTRE_OPTION,
     YEAR_OPTION,
+    again,
     answers_of,
     centre_programmes,
     declaration_or_none,
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
     from wblqa_cli.aqd.answers import Answer, Key
     from wblqa_cli.aqd.bank import Bank
+    from wblqa_cli.aqd.date_checks import DateFinding
     from wblqa_cli.aqd.deadlines import Deadline
     from wblqa_cli.aqd.progress import ScopeStatus
     from wblqa_cli.dates import AcademicYear
@@ -53,7 +55,7 @@ def status(
         print_json(_as_json(view, get_centre(s, view.number).name, today))
         return
     _print_progress(view, today)
-    _print_open_items(view)
+    _print_open_items(view, centre)
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,11 @@ class _View:
     deadline: Deadline
     state: str
     complete: bool
+    dates: list[DateFinding]
 
 
 def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | None) -> _View:
+    from wblqa_cli.aqd.date_checks import date_findings, load_checks
     from wblqa_cli.aqd.deadlines import deadline_for
     from wblqa_cli.aqd.progress import statuses
     from wblqa_cli.store.aqd import user_deadlines
@@ -99,6 +103,7 @@ def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | Non
         deadline=deadline,
         state=state,
         complete=complete,
+        dates=date_findings(load_checks(), [p.code for p in programmes], answers),
     )
 
 
@@ -116,6 +121,7 @@ def _as_json(v: _View, centre_name: str, today: dt.date) -> dict[str, Any]:
         "bank_version": v.bank.version,
         "complete": v.complete,
         "deadline": v.deadline.as_json(today),
+        "date_checks": [f.as_json() for f in v.dates],
         "scopes": [
             {
                 "programme": sc.programme,
@@ -161,19 +167,25 @@ def _print_progress(v: _View, today: dt.date) -> None:
         say("[yellow]No programmes yet: add them with `wblqa programme add`.[/yellow]")
 
 
-def _print_open_items(v: _View) -> None:
-    """What is missing, what is flagged, and whether it can be submitted."""
+def _print_open_items(v: _View, centre: str | None) -> None:
+    """What is missing, what is flagged, dates out of order, and whether it can be submitted."""
     gaps = [(sc.programme, qid) for sc in v.scopes for qid in sc.missing]
     if gaps:
         say(f"[bold]Missing ({len(gaps)})[/bold]")
         for key in gaps[:20]:
             say("  " + question_label(v.bank, key))
         if len(gaps) > 20:
-            say(f"  … and {len(gaps) - 20} more (see `wblqa aqd status --json`).")
+            more = again("status", v.academic_year, centre, (), "--json")
+            say(f"  … and {len(gaps) - 20} more (see `{more}`).")
     flagged = [f for sc in v.scopes for f in sc.flagged]
     if flagged:
         say(f"[bold]Flagged for action ({len(flagged)})[/bold]")
         for f in flagged:
             say("  " + question_label(v.bank, (f.programme, f.question.id)))
+    if v.dates:
+        say(f"[bold]Dates to check ({len(v.dates)})[/bold]")
+        for d in v.dates:
+            say(f"  {d.programme or 'centre':<12} {d.check.strength.upper()} {d.text}")
+            say(f"  {'':<12} [dim]Source: {d.check.source}[/dim]")
     if v.complete and v.state == "open":
-        say("Complete: submit it with `wblqa aqd submit`.")
+        say(f"Complete: submit it with `{again('submit', v.academic_year, centre)}`.")

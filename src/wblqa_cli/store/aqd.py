@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from wblqa_cli.aqd.answers import Answer, Given, Key, decode, display, encode
 from wblqa_cli.aqd.bank import Bank
+from wblqa_cli.dates import days_text
 from wblqa_cli.errors import ActionNeeded, InputError, NotFound
 from wblqa_cli.store import audit
 from wblqa_cli.store import models as m
@@ -245,8 +246,13 @@ def submit(
     declaration: Declaration,
     bank: Bank,
     check: Callable[[dict[Key, Answer]], None],
+    *,
+    days_late: int = 0,
 ) -> None:
-    """Lock the declaration. ``check`` sees the saved answers and raises if incomplete."""
+    """Lock the declaration. ``check`` sees the saved answers and raises if incomplete.
+
+    ``days_late`` (after the deadline) is kept in the audit entry.
+    """
     with store.session() as session:
         _refuse_if_submitted(session, declaration)
         check(_answers(session, declaration.id, bank))
@@ -261,8 +267,9 @@ def submit(
             "aqd.submit",
             ENTITY,
             declaration.entity_id,
-            f"Declaration {declaration.academic_year} submitted",
-            {"bank_version": bank.version},
+            f"Declaration {declaration.academic_year} submitted"
+            + (f", {days_text(days_late)} late" if days_late else ""),
+            {"bank_version": bank.version, "days_late": days_late},
             user=user,
         )
 
