@@ -24,7 +24,7 @@ from wblqa_cli.aqd.cli_sitting import farewell as _farewell
 from wblqa_cli.aqd.cli_sitting import welcome as _welcome
 from wblqa_cli.cli_common import store
 from wblqa_cli.errors import EXIT_INTERRUPTED, InputError
-from wblqa_cli.output import note, plural, say
+from wblqa_cli.output import note, plural, say, wrap
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.bank import Bank
@@ -176,9 +176,8 @@ def start(
         _start_interactive(s, bank, academic_year, centre, programme, review, sitting)
     except (KeyboardInterrupt, EOFError):
         hint = again("start", academic_year, centre, programme)
-        sys.stderr.write(
-            f"\nStopped. {sitting.saved()} Run `{hint}` to carry on where you left off.\n"
-        )
+        stopped = f"Stopped. {sitting.saved()} Run `{hint}` to carry on where you left off."
+        sys.stderr.write(f"\n{wrap(stopped)}\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
