@@ -119,3 +119,43 @@ def test_year_containing(day: date, label: str) -> None:
 def test_year_option_defaults_to_the_year_containing_today() -> None:
     assert academic_year_option(None, date(2025, 10, 1)).label == "2025-26"
     assert academic_year_option("2023/24", date(2025, 10, 1)).label == "2023-24"
+
+
+# ------------------------------------------------ plural, wrap, folded (output helpers)
+
+
+def test_plural_agrees() -> None:
+    from wblqa_cli.output import plural
+
+    assert plural(1, "day") == "1 day"
+    assert plural(0, "record") == "0 records"
+    assert plural(1, "entry", "entries") == "1 entry"
+    assert plural(2, "entry", "entries") == "2 entries"
+
+
+def test_days_text_uses_plural() -> None:
+    from wblqa_cli.dates import days_text
+
+    assert days_text(1) == "1 day" and days_text(3) == "3 days"
+
+
+def test_wrap_breaks_between_words_only() -> None:
+    from wblqa_cli.output import wrap
+
+    text = "Does the centre have a current policy for registering BTEC learners and claiming"
+    lines = wrap(text, 30, indent="  ").split("\n")
+    assert all(len(line) <= 30 for line in lines)
+    assert " ".join(line.strip() for line in lines) == text
+    assert all(line.startswith("  ") for line in lines[1:])
+    assert wrap("a-very-long-word-that-cannot-fit", 10) == "a-very-long-word-that-cannot-fit"
+
+
+def test_folded_notes_say_each_once_with_a_count() -> None:
+    from wblqa_cli.output import folded
+
+    notes = [(f"60{i}/0001/1", "Title not listed: check the sector.") for i in range(5)]
+    notes.insert(2, ("603/1234/5", "Its own note."))
+    assert folded(notes) == [
+        "Title not listed: check the sector. (5 programmes: 600/0001/1, 601/0001/1, 602/0001/1, …)",
+        "603/1234/5: Its own note.",
+    ]

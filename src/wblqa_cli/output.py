@@ -87,6 +87,25 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
 
 
+def folded(notes: Iterable[tuple[str, str]], noun: str = "programme", shown: int = 3) -> list[str]:
+    """``(subject, note)`` pairs as lines, one per distinct note, in first-seen order.
+
+    A note said of one subject reads ``SUBJECT: note``; the same note said of
+    several is one line with a count: ``note (13 programmes: A, B, C, …)``.
+    """
+    by_note: dict[str, list[str]] = {}
+    for subject, note in notes:
+        by_note.setdefault(note, []).append(subject)
+    lines = []
+    for note, subjects in by_note.items():
+        if len(subjects) == 1:
+            lines.append(f"{subjects[0]}: {note}")
+            continue
+        named = ", ".join(subjects[:shown]) + (", …" if len(subjects) > shown else "")
+        lines.append(f"{note} ({plural(len(subjects), noun)}: {named})")
+    return lines
+
+
 def wrap(text: str, width: int | None = None, indent: str = "") -> str:
     """``text`` broken at word boundaries to fit ``width`` (default: the terminal's).
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, state
-from wblqa_cli.output import print_json, say
+from wblqa_cli.output import plural, print_json, say
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -38,11 +38,14 @@ def check(ctx: typer.Context, json: bool = JSON_OPTION) -> None:
             f"Schema version: {report['schema_version']} (this program: {report['program_schema']})"
         )
         say(f"Integrity:      {report['integrity']}")
-        say(f"Audit log:      {report['audit_entries']} entries, chain {report['audit_chain']}")
+        logged = plural(report["audit_entries"], "entry", "entries")
+        say(f"Audit log:      {logged}, chain {report['audit_chain']}")
         for problem in report["problems"]:
             say(f"[red]Problem:[/red] {problem}")
     if report["problems"]:
-        raise ActionNeeded(f"The store has {len(report['problems'])} problem(s); see above.")
+        raise ActionNeeded(
+            f"The store has {plural(len(report['problems']), 'problem')}; see above."
+        )
 
 
 @app.command("backup")
@@ -98,7 +101,7 @@ def copy(
     say(
         f"Copied {report.rows} rows from {report.source} to {report.target} "
         f"in {report.seconds:.1f} s; every count matches and the audit chain "
-        f"({report.audit_entries} entries) verifies."
+        f"({plural(report.audit_entries, 'entry', 'entries')}) verifies."
     )
     say(f"Use it with --db '{report.target}' or WBLQA_DB.")
 

@@ -137,7 +137,7 @@ def deadline(
     """Show the AQD deadline for a year, or set one the data does not state."""
     from wblqa_cli.aqd.deadlines import deadline_for, rules
     from wblqa_cli.cli_common import as_of
-    from wblqa_cli.dates import parse_date
+    from wblqa_cli.dates import days_text, parse_date
     from wblqa_cli.store.aqd import set_deadline, user_deadlines
 
     s = store(ctx)
@@ -165,7 +165,7 @@ def deadline(
         print_json(found.as_json(today))
         return
     left = found.days_left(today)
-    when = f"{left} days left" if left >= 0 else f"passed {-left} days ago"
+    when = f"{days_text(left)} left" if left >= 0 else f"passed {days_text(-left)} ago"
     origin = {"user": "set by you", "data": "stated in the guidance", "rule": "the fixed window"}
     say(f"AQD {academic_year}: due {fmt_date(found.deadline)} ({when}); {origin[found.origin]}.")
     say(f"Source: {found.source}")

@@ -19,6 +19,7 @@ from wblqa_cli.aqd.cli_common import (
     resolve_year,
 )
 from wblqa_cli.cli_common import JSON_OPTION, store
+from wblqa_cli.dates import days_text
 from wblqa_cli.output import console, fmt_date, print_json, say, table
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def _print_progress(v: _View, today: dt.date) -> None:
     on = f" on {fmt_date(submitted.date())} by {by}" if submitted else ""
     say(f"[bold]AQD {v.academic_year}[/bold] · centre {v.number} · {v.state}{on}")
     left = deadline.days_left(today)
-    when = f"{left} days left" if left >= 0 else f"{-left} days ago"
+    when = f"{days_text(left)} left" if left >= 0 else f"{days_text(-left)} ago"
     say(f"Deadline: {fmt_date(deadline.deadline)} ({when})")
     if deadline.note:
         say(f"[yellow]{deadline.note}[/yellow]")
