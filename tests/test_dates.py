@@ -159,3 +159,13 @@ def test_folded_notes_say_each_once_with_a_count() -> None:
         "Title not listed: check the sector. (5 programmes: 600/0001/1, 601/0001/1, 602/0001/1, …)",
         "603/1234/5: Its own note.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [(None, date(1, 1, 1)), (None, date(9999, 12, 31)), ("9999-00", date(2025, 1, 1))],
+)
+def test_a_year_the_calendar_cannot_hold_is_an_input_error(text: str | None, day: date) -> None:
+    with pytest.raises(InputError) as err:
+        academic_year_option(text, day)
+    assert "outside the academic years wblqa works with" in err.value.message
