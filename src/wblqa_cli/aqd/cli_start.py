@@ -183,8 +183,8 @@ def start(
 
 def _no_tty_hint(year: AcademicYear, centre: str | None) -> str:
     return (
-        "Answer from a file instead: `wblqa aqd template -o answers.toml` writes one to fill in, "
-        f"then `{again('start', year, centre)} --answers answers.toml`."
+        f"Answer from a file instead: `{again('template', year, centre)} -o answers.toml` writes "
+        f"one to fill in, then `{again('start', year, centre)} --answers answers.toml`."
     )
 
 
