@@ -557,3 +557,19 @@ def test_date_checks_data_is_checked() -> None:
         parse_checks(Table({"format": 1, "date_order": [entry]}, "data/aqd_checks.toml",
                            error=DataError), load_bank())  # fmt: skip
     assert "key 'earlier': 'programme.liv.appointed' is not a date question" in err.value.message
+
+
+def test_answers_that_do_not_apply_are_ignored_with_one_note(invoke: Any, tmp_path: Path) -> None:
+    register(invoke)
+    doc = complete_document()
+    doc["programmes"][CODES[0]]["programme.collaboration.formal-code"] = True  # type is "none"
+    path = write_json(tmp_path / "a.json", doc)
+    result = invoke("aqd", "start", "--year", "2025-26", "--answers", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        "Ignored 1 answer to questions that do not apply given your other answers "
+        f"({CODES[0]}: programme.collaboration.formal-code)."
+    )
+    doc["programmes"][CODES[0]]["programme.nope"] = True  # an unknown id is still an error
+    result = invoke("aqd", "start", "--year", "2025-26", "--answers", str(write_json(path, doc)))
+    assert result.exit_code == 2 and "'programme.nope' is not a question id" in result.stderr

@@ -66,10 +66,10 @@ def _scope_answers(
 
 @dataclass(frozen=True)
 class Read:
-    """The answers of a file to save, and those ignored (``centre.ID`` places, with why)."""
+    """The answers of a file to save, and the keys of those ignored (their conditions fail)."""
 
     given: list[Given]
-    ignored: list[str]
+    ignored: list[Key]
 
 
 def read_answers(
@@ -123,7 +123,7 @@ def _drop_inapplicable(bank: Bank, given: list[Given], stored: Mapping[Key, Answ
         merged[g.key] = Answer(g.value, g.comment)
     order = {q.id: i for i, q in enumerate(bank.questions)}
     kept: list[Given] = []
-    ignored: list[str] = []
+    ignored: list[Key] = []
     for g in sorted(given, key=lambda g: order[g.question_id]):
         q = bank.get(g.question_id)
         assert q is not None
@@ -132,12 +132,7 @@ def _drop_inapplicable(bank: Bank, given: list[Given], stored: Mapping[Key, Answ
             kept.append(g)
             continue
         del merged[g.key]
-        place = "centre" if g.programme is None else f"programmes.{g.programme}"
-        actual = display(values.get(q.when.question)) or "unanswered"
-        ignored.append(
-            f"{place}.{q.id} (asked only when {q.when.question} is "
-            f"{display(q.when.equals)}; it is {actual})"
-        )
+        ignored.append(g.key)
     kept_keys = {g.key for g in kept}
     return Read([g for g in given if g.key in kept_keys], ignored)
 

@@ -207,10 +207,13 @@ def _start_from_file(
         f"See what is left with `{again('status', year, centre)}`."
     )
     if read.ignored:
+        by_scope: dict[str, list[str]] = {}
+        for programme, qid in read.ignored:
+            by_scope.setdefault(programme or "centre", []).append(qid)
+        which = "; ".join(f"{scope}: {', '.join(ids)}" for scope, ids in by_scope.items())
         note(
-            f"Ignored {plural(len(read.ignored), 'answer')} to questions that do not apply: "
-            + "; ".join(read.ignored)
-            + "."
+            f"Ignored {plural(len(read.ignored), 'answer')} to questions that do not apply "
+            f"given your other answers ({which})."
         )
 
 
