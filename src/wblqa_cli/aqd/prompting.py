@@ -47,7 +47,14 @@ def _wrapped(question: dict[str, Any]) -> dict[str, Any]:
     from wblqa_cli.output import wrap
 
     width = shutil.get_terminal_size((80, 24)).columns - 3  # "? " before, a column spare
-    question["message"] = wrap(str(question.get("message", "")), width, indent="  ")
+    # Room on the last line for the answer shown after it once given (" Yes").
+    titles = [
+        str(c["name"])
+        for c in question.get("choices", ())
+        if isinstance(c, dict) and not str(c["value"]).startswith("?")  # not help or skip
+    ]
+    room = max((len(t) + 1 for t in titles), default=0)
+    question["message"] = wrap(str(question.get("message", "")), width - room, indent="  ")
     instruction = question.get("instruction")
     if instruction:
         question["instruction"] = "\n  " + wrap(instruction, width, indent="  ")
