@@ -22,37 +22,38 @@ from wblqa_cli.errors import InputError
 
 #: The help of every command's ``--force``, the one way to replace an existing ``-o`` file.
 FORCE_HELP = "Replace the -o file if it already exists (without it, an existing file is refused)."
+EXISTS_HINT = "Add --force to replace it, or choose another file name."
 
 
-def _check_target(path: Path, option: str, overwrite: bool) -> Path:
+def _check_target(path: Path, option: str, overwrite: bool, hint: str | None) -> Path:
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
         raise InputError(f"Cannot write {path} ({option}): the folder {folder} does not exist.")
     if path.is_dir():
         raise InputError(f"Cannot write {path} ({option}): it is a folder; give a file name.")
     if not overwrite and path.exists():
-        raise _exists(path, option)
+        raise _exists(path, option, hint)
     return folder
 
 
-def _exists(path: Path, option: str) -> InputError:
+def _exists(path: Path, option: str, hint: str | None) -> InputError:
     return InputError(
         f"{path} ({option}) already exists; wblqa will not overwrite it.",
-        hint="Add --force to replace it, or choose another file name.",
+        hint=hint or EXISTS_HINT,
     )
 
 
-def _place(tmp: Path, path: Path, overwrite: bool, option: str) -> None:
+def _place(tmp: Path, path: Path, overwrite: bool, option: str, hint: str | None) -> None:
     if overwrite:
         tmp.replace(path)
         return
     try:
         os.link(tmp, path)  # atomic, and fails if another process created ``path`` meanwhile
     except FileExistsError:
-        raise _exists(path, option) from None
+        raise _exists(path, option, hint) from None
     except OSError:
         if path.exists():  # no hard links on this file system: the next best check
-            raise _exists(path, option) from None
+            raise _exists(path, option, hint) from None
         tmp.replace(path)
         return
     tmp.unlink()
@@ -62,17 +63,19 @@ def _place(tmp: Path, path: Path, overwrite: bool, option: str) -> None:
 def private_output(
     path: Path,
     *,
-    force: bool = False,
+    overwrite: bool = False,
     option: str = "-o",
+    exists_hint: str | None = None,
     binary: bool = False,
 ) -> Iterator[IO[str]]:
     """A stream to write ``path`` through: 0600, and in place only if the block completes.
 
-    Unless ``force`` (the command's ``--force``), an existing file is refused
-    (exit 2), before writing and again when putting the file in place.
+    Unless ``overwrite`` (the command's ``--force``), an existing file is
+    refused (exit 2), before writing and again when putting the file in place;
+    the message's hint names ``--force`` unless ``exists_hint`` says otherwise.
     Text streams are UTF-8 with no newline translation.
     """
-    folder = _check_target(path, option, force)
+    folder = _check_target(path, option, overwrite, exists_hint)
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -84,7 +87,7 @@ def private_output(
         kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
         with os.fdopen(fd, mode, **kwargs) as stream:  # type: ignore[call-overload]
             yield stream
-        _place(tmp, path, force, option)
+        _place(tmp, path, overwrite, option, exists_hint)
     except OSError as exc:
         raise InputError(f"Cannot write {path} ({option}): {exc.strerror}.") from None
     finally:
@@ -95,10 +98,10 @@ def write_private(
     path: Path,
     data: bytes | str,
     *,
-    force: bool = False,
+    overwrite: bool = False,
     option: str = "-o",
 ) -> None:
     """Write ``data`` to ``path`` atomically, readable by the owner only (0600)."""
     binary = isinstance(data, bytes)
-    with private_output(path, force=force, option=option, binary=binary) as stream:
+    with private_output(path, overwrite=overwrite, option=option, binary=binary) as stream:
         stream.write(data)  # type: ignore[arg-type]

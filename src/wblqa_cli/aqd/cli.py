@@ -90,7 +90,7 @@ def template(
         import yaml
 
         text = yaml.safe_dump(template_doc(bank, programmes), sort_keys=False, allow_unicode=True)
-    write_private(output, text, force=force)
+    write_private(output, text, overwrite=force)
     import shlex
 
     then = again("start", resolve_year(year), centre, (), "--answers", shlex.quote(str(output)))

@@ -14,7 +14,7 @@ from wblqa_cli.aqd.cli_common import (
     resolve_centre,
     resolve_year,
 )
-from wblqa_cli.cli_common import FORCE_OPTION, QUIET_OPTION, store
+from wblqa_cli.cli_common import QUIET_OPTION, store
 from wblqa_cli.errors import InputError
 from wblqa_cli.output import say
 
@@ -27,7 +27,7 @@ def export(
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write to this file (mode 0600) instead of stdout."
     ),
-    force: bool = FORCE_OPTION,
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Export every answer, one row each, as CSV or JSON."""
@@ -57,7 +57,9 @@ def export(
             _write_export(sys.stdout, format_, EXPORT_COLUMNS, counted)
             return
         # Whole or nothing: written beside the target and renamed into place at the end.
-        with private_output(output, force=force) as stream:
+        with private_output(
+            output, overwrite=force, exists_hint="Use --force to overwrite it."
+        ) as stream:
             count = _write_export(stream, format_, EXPORT_COLUMNS, counted)
     say(f"Exported {count} answers to {output}.")
 

@@ -12,7 +12,6 @@ from datetime import date
 from wblqa_cli.consortium.checks_base import Context, Outcome, Registry, cap, names
 from wblqa_cli.consortium.model import Arrangement, Qualification
 from wblqa_cli.dates import days_text
-from wblqa_cli.output import plural
 
 CHECKS = Registry()
 _check = CHECKS.add
@@ -164,4 +163,4 @@ def _waivers(a: Arrangement, c: Context) -> Outcome:
     if expired:
         listed = ", ".join(f"{w.check} (expired {w.expires})" for w in expired)
         return "warn", f"Expired, so no longer applied: {listed}."
-    return "pass", f"{plural(len(a.waivers), 'waiver')} in date."
+    return "pass", f"{len(a.waivers)} waiver(s) in date."

@@ -71,7 +71,7 @@ def init(
         return
     from wblqa_cli.files import write_private
 
-    write_private(Path(output), TEMPLATE, force=force)
+    write_private(Path(output), TEMPLATE, overwrite=force)
     # Plain echo, not rich: a long path must not be wrapped mid-command.
     typer.echo(f"Wrote {output}. Edit it, then run: wblqa consortium check {output}", err=True)
 

@@ -42,5 +42,5 @@ def calendar(
     from wblqa_cli.files import write_private
 
     path = Path(output)
-    write_private(path, data, force=force)
+    write_private(path, data, overwrite=force)
     note(f"Wrote {len(obligations)} events for {academic_year} to {path}.")

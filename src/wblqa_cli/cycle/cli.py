@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from wblqa_cli.cli_common import AS_OF_OPTION, JSON_OPTION, YEAR_OPTION, store, year_and_day
-from wblqa_cli.output import console, fmt_date, folded, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, say, table
 
 if TYPE_CHECKING:
     from wblqa_cli.cycle.key_dates import KeyDate
@@ -94,6 +94,8 @@ def _say_programmes(p: Plan) -> None:
     for pp in p.programmes:
         for w in pp.warnings:
             say(f"[bold]! {escape(pp.code)}[/bold]: {escape(w)}")
+    from wblqa_cli.output import folded
+
     for line in folded((pp.code, n) for pp in p.programmes for n in pp.notes):
         say(f"  {escape(line)}")
 
