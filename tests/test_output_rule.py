@@ -28,18 +28,24 @@ def _commands_with_output() -> list[tuple[str, ...]]:
     return sorted(found)
 
 
-#: How each ``-o`` command is run here (every one found must be listed).
+#: How each ``-o`` command is run here: every one found must be listed. Commands that
+#: write tables with ``-o`` (``--format csv`` or ``xlsx``) are listed ahead of their ``-o``.
 RUNS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("aqd", "export"): ("--year", YEAR),
     ("aqd", "template"): (),
     ("calendar",): ("--year", YEAR),
     ("consortium", "init"): (),
+    ("cycle", "plan"): ("--year", YEAR, "--format", "xlsx"),
+    ("retention", "check"): ("{archive}", "--format", "csv"),
+    ("retention", "list"): ("--format", "csv"),
 }
-SUFFIX = {("aqd", "template"): ".toml", ("calendar",): ".ics"}
+SUFFIX = {("aqd", "template"): ".toml", ("calendar",): ".ics", ("cycle", "plan"): ".xlsx"}
+FOUND = _commands_with_output()
 
 
 def test_every_command_with_o_is_covered() -> None:
-    assert _commands_with_output() == sorted(RUNS)
+    assert len(FOUND) >= 4
+    assert set(FOUND) <= set(RUNS), set(FOUND) - set(RUNS)
 
 
 @pytest.fixture
@@ -50,24 +56,27 @@ def answered(invoke: Any, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("path", sorted(RUNS), ids=" ".join)
+@pytest.mark.parametrize("path", FOUND, ids=" ".join)
 def test_existing_file_refused_unless_forced(
     invoke: Any, answered: None, tmp_path: Path, path: tuple[str, ...]
 ) -> None:
     out = tmp_path / f"mine{SUFFIX.get(path, '.txt')}"
     out.write_text("keep me", encoding="utf-8")
-    refused = invoke(*path, *RUNS[path], "-o", str(out))
+    archive = tmp_path / "archive.csv"
+    archive.write_text("id,certified,received\nA1,2024-07-01,2024-07-20\n", encoding="utf-8")
+    args = [a.replace("{archive}", str(archive)) for a in RUNS[path]]
+    refused = invoke(*path, *args, "-o", str(out))
     assert refused.exit_code == 2, refused.output
     assert f"{out} (-o) already exists" in refused.stderr
     assert "--force" in refused.stderr
-    assert out.read_text(encoding="utf-8") == "keep me"
-    forced = invoke(*path, *RUNS[path], "-o", str(out), "--force")
+    assert out.read_bytes() == b"keep me"
+    forced = invoke(*path, *args, "-o", str(out), "--force")
     assert forced.exit_code == 0, forced.output
-    assert out.read_text(encoding="utf-8") != "keep me"
+    assert out.read_bytes() != b"keep me"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
 
-@pytest.mark.parametrize("path", sorted(RUNS), ids=" ".join)
+@pytest.mark.parametrize("path", FOUND, ids=" ".join)
 def test_force_is_in_the_help(invoke: Any, path: tuple[str, ...]) -> None:
     result = invoke(*path, "--help")
     assert "--force" in result.stdout
