@@ -38,8 +38,14 @@ RUNS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("cycle", "plan"): ("--year", YEAR, "--format", "xlsx"),
     ("retention", "check"): ("{archive}", "--format", "csv"),
     ("retention", "list"): ("--format", "csv"),
+    ("report",): ("--year", YEAR),
 }
-SUFFIX = {("aqd", "template"): ".toml", ("calendar",): ".ics", ("cycle", "plan"): ".xlsx"}
+SUFFIX = {
+    ("aqd", "template"): ".toml",
+    ("calendar",): ".ics",
+    ("cycle", "plan"): ".xlsx",
+    ("report",): ".html",
+}
 FOUND = _commands_with_output()
 
 

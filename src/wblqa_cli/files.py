@@ -100,8 +100,11 @@ def write_private(
     *,
     overwrite: bool = False,
     option: str = "-o",
+    exists_hint: str | None = None,
 ) -> None:
     """Write ``data`` to ``path`` atomically, readable by the owner only (0600)."""
     binary = isinstance(data, bytes)
-    with private_output(path, overwrite=overwrite, option=option, binary=binary) as stream:
+    with private_output(
+        path, overwrite=overwrite, option=option, exists_hint=exists_hint, binary=binary
+    ) as stream:
         stream.write(data)  # type: ignore[arg-type]
