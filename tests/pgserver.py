@@ -37,7 +37,7 @@ def unavailable_reason() -> str | None:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        return "psycopg is not installed (pip install 'wblqa[postgres]')"
+        return "psycopg is not installed (pip install '.[postgres]')"
     return None
 
 

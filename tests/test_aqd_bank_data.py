@@ -34,7 +34,7 @@ SOURCE_PREFIXES = (*(f"{name}:" for name in DOCUMENTS), f"{SUPPORT}:")
 TOP_KEYS = {"format", "version", "sections", "questions"}
 SECTION_KEYS = {"id", "title", "scope", "order"}
 QUESTION_KEYS = {"id", "section", "scope", "type", "question", "help", "required", "source"}
-OPTIONAL_QUESTION_KEYS = {"choices", "when", "expect", "reason"}
+OPTIONAL_QUESTION_KEYS = {"choices", "when", "expect", "reason", "flag_when"}
 SCOPES = {"centre", "programme"}
 TYPES = {"choice", "yes-no", "date", "dates", "text"}
 
@@ -270,6 +270,15 @@ def test_types_and_choices(questions: list[dict[str, Any]]) -> None:
             assert len(set(choices)) == len(choices), q["id"]
         else:
             assert "choices" not in q, q["id"]
+
+
+def test_choices_that_need_action_are_flagged(questions: list[dict[str, Any]]) -> None:
+    by_id = {q["id"]: q for q in questions}
+    assert by_id["programme.improvement.confidence"]["flag_when"] == ["low"]
+    assert "not yet addressed" in by_id["programme.improvement.previous-actions"]["flag_when"]
+    for q in questions:
+        for answer in q.get("flag_when", []):
+            assert answer in q.get("choices", [True, False]), q["id"]
 
 
 def test_expect_only_on_yes_no(questions: list[dict[str, Any]]) -> None:

@@ -505,3 +505,76 @@ def test_start_in_a_real_process_without_terminal_exits_2(
     assert done.returncode == 2, done.stderr
     assert "--answers" in done.stderr
     assert "Traceback" not in done.stderr and "OSError" not in done.stderr
+
+
+# ------------------------------------------ standardisation before first assessment
+
+
+def test_status_flags_standardisation_after_the_first_assessment(
+    invoke: Any, tmp_path: Path
+) -> None:
+    from _aqd_helpers import CODES, complete_document, register, write_json
+
+    register(invoke)
+    doc = complete_document()
+    first, second = CODES
+    doc["programmes"][first]["programme.standardisation.date"] = "2025-10-20"
+    doc["programmes"][first]["programme.assessment.first-date"] = "2025-10-06"
+    doc["programmes"][second]["programme.standardisation.date"] = "2025-09-15"
+    doc["programmes"][second]["programme.assessment.first-date"] = "2025-10-06"
+    path = write_json(tmp_path / "a.json", doc)
+    assert invoke("aqd", "start", "--year", "2025-26", "--answers", str(path)).exit_code == 0
+    result = invoke("aqd", "status", "--year", "2025-26", "--as-of", "2025-10-01")
+    assert result.exit_code == 0, result.output
+    assert "Dates to check (1)" in result.stdout
+    assert (
+        f"{first:<12} WARN Standardisation was finished on 20 October 2025, after the first "
+        "assessment on 6 October 2025" in result.stdout
+    )
+    assert "Source: btec-collab-guide-1.1: Lead Internal Verifiers" in result.stdout
+    data = json.loads(
+        invoke("aqd", "status", "--year", "2025-26", "--as-of", "2025-10-01", "--json").stdout
+    )
+    (finding,) = data["date_checks"]
+    assert finding["programme"] == first and finding["strength"] == "warn"
+    assert finding["earlier"] == {
+        "question_id": "programme.standardisation.date",
+        "answer": "2025-10-20",
+    }
+
+
+def test_date_checks_data_is_checked() -> None:
+    from wblqa_cli.aqd.bank import load_bank
+    from wblqa_cli.aqd.date_checks import load_checks, parse_checks
+    from wblqa_cli.errors import DataError
+    from wblqa_cli.rules import Table
+
+    assert [c.id for c in load_checks()] == ["standardisation-before-first-assessment"]
+    entry = {
+        "id": "x",
+        "earlier": "programme.liv.appointed",
+        "later": "programme.assessment.first-date",
+        "strength": "warn",
+        "message": "m",
+        "source": "btec-collab-guide-1.1: Lead Internal Verifiers",
+    }
+    with pytest.raises(DataError) as err:
+        parse_checks(Table({"format": 1, "date_order": [entry]}, "data/aqd_checks.toml",
+                           error=DataError), load_bank())  # fmt: skip
+    assert "key 'earlier': 'programme.liv.appointed' is not a date question" in err.value.message
+
+
+def test_answers_that_do_not_apply_are_ignored_with_one_note(invoke: Any, tmp_path: Path) -> None:
+    register(invoke)
+    doc = complete_document()
+    doc["programmes"][CODES[0]]["programme.collaboration.formal-code"] = True  # type is "none"
+    path = write_json(tmp_path / "a.json", doc)
+    result = invoke("aqd", "start", "--year", "2025-26", "--answers", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        "Ignored 1 answer to questions that do not apply given your other answers "
+        f"({CODES[0]}: programme.collaboration.formal-code)."
+    )
+    doc["programmes"][CODES[0]]["programme.nope"] = True  # an unknown id is still an error
+    result = invoke("aqd", "start", "--year", "2025-26", "--answers", str(write_json(path, doc)))
+    assert result.exit_code == 2 and "'programme.nope' is not a question id" in result.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 from unittest.mock import patch
@@ -23,7 +24,7 @@ from wblqa_cli.aqd import cli_start as aqd_commands
 from wblqa_cli.aqd import prompting
 from wblqa_cli.aqd.answers import Answer, Given, Key, coerce
 from wblqa_cli.aqd.bank import load_bank
-from wblqa_cli.aqd.interview import HELP, SKIP, Interview, prompt_spec
+from wblqa_cli.aqd.interview import FINAL_NOTE, HELP, SKIP, Interview, prompt_spec
 
 BANK = load_bank()
 
@@ -449,3 +450,127 @@ def test_no_sequence_of_interrupts_loses_a_given_answer(data: Any, stops: list[i
     for qid, value in expected.items():
         scope = None if qid.startswith(("centre.", "terms.")) else "A"
         assert stored[(scope, qid)].value == value, qid
+
+
+# ------------------------------------------- progress, review, resume (issue 13)
+
+
+def test_overall_progress_never_jumps_up_and_says_about(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prompting, "ask", Script())
+    iv, _, lines = interview({}, codes=("A", "B"))
+    iv.run()
+    figures = [re.search(r"(\d+) of (about )?(\d+) answered in all", line) for line in lines]
+    found = [(int(m[1]), bool(m[2]), int(m[3])) for m in figures if m]
+    assert found and found[0][0] == 0 and found[0][1]  # conditions unknown: "about"
+    totals = [total for _, _, total in found]
+    assert totals == sorted(totals, reverse=True)  # only ever falls
+    assert not found[-1][1]  # by the last question every condition is known
+    assert [n for n, _, _ in found] == list(range(len(found)))
+
+
+def test_final_declarations_are_announced_once_after_the_programmes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(prompting, "ask", Script())
+    iv, _, lines = interview({}, codes=("A",))
+    iv.run()
+    notes = [i for i, line in enumerate(lines) if FINAL_NOTE in line]
+    last_programme = max(i for i, line in enumerate(lines) if "(A) · question" in line)
+    assert len(notes) == 1 and notes[0] > last_programme
+
+
+def test_review_shows_a_saved_comment_and_keeps_it_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key = (None, "centre.wbl-group.selected")
+    saved = {key: Answer(False, "Form being corrected")}
+
+    def answer(spec: dict[str, Any]) -> Any:
+        if spec["type"] == "confirm":
+            return spec["message"].startswith("Your answer changed")  # keep it
+        return "yes" if spec["message"] == BANK.get(key[1]).question else compliant(spec)  # type: ignore[union-attr]
+
+    script = Script(answer=answer, interrupt_at=3)
+    monkeypatch.setattr(prompting, "ask", script)
+    iv, log, lines = interview(saved, review=True)
+    with pytest.raises(KeyboardInterrupt):
+        iv.run()
+    assert any("Saved comment: Form being corrected" in line for line in lines)
+    assert "Form being corrected" in script.asked[1]["message"]  # asked whether to keep it
+    assert log[0].value is True and log[0].comment == "Form being corrected"
+
+
+def test_review_drops_a_comment_the_person_does_not_keep(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = (None, "centre.wbl-group.selected")
+    saved = {key: Answer(False, "Form being corrected")}
+
+    def answer(spec: dict[str, Any]) -> Any:
+        if spec["type"] == "confirm":
+            return False
+        return "yes" if spec["message"] == BANK.get(key[1]).question else compliant(spec)  # type: ignore[union-attr]
+
+    monkeypatch.setattr(prompting, "ask", Script(answer=answer, interrupt_at=3))
+    iv, log, _ = interview(saved, review=True)
+    with pytest.raises(KeyboardInterrupt):
+        iv.run()
+    assert (log[0].value, log[0].comment) == (True, None)
+
+
+def test_an_unchanged_answer_keeps_its_comment_without_asking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    saved = {(None, "centre.wbl-group.selected"): Answer(False, "Form being corrected")}
+    script = Script(answer=lambda spec: spec.get("default") or compliant(spec), interrupt_at=3)
+    monkeypatch.setattr(prompting, "ask", script)
+    iv, _, _ = interview(saved, review=True)
+    with pytest.raises(KeyboardInterrupt):
+        iv.run()
+    assert all(s["type"] != "confirm" for s in script.asked)
+    # The flag's comment prompt offers the saved comment as its default.
+    assert script.asked[1]["default"] == "Form being corrected"
+
+
+def test_a_low_confidence_choice_is_flagged_and_asks_for_a_comment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def answer(spec: dict[str, Any]) -> Any:
+        if "confident" in spec["message"]:
+            return "low"
+        if spec["qmark"] == "!":
+            return "New LIV from January"
+        return compliant(spec)
+
+    monkeypatch.setattr(prompting, "ask", Script(answer=answer))
+    iv, log, _ = interview({}, codes=("A",))
+    iv.run()
+    low = [g for g in log if g.question_id == "programme.improvement.confidence"]
+    assert low[-1].value == "low" and low[-1].comment == "New LIV from January"
+
+
+def test_resume_says_how_far_and_what_is_next(
+    invoke: Any, tty: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    register(invoke)
+    doc = complete_document(skip=("programme.improvement.notes",))
+    path = write_json(tmp_path / "a.json", doc)
+    assert invoke("aqd", "start", "--year", "2025-26", "--answers", str(path)).exit_code == 0
+    monkeypatch.setattr(prompting, "ask", Script(interrupt_at=1))
+    result = invoke("aqd", "start", "--year", "2025-26")
+    assert result.exit_code == 130
+    answered = saved_count(invoke)
+    line = next(x for x in result.stdout.splitlines() if x.startswith("Resuming"))
+    assert line.startswith(
+        f"Resuming 2025-26 for centre 12345: {answered} of {answered + 2} answered; "
+        "next: Improvement"
+    ), line
+
+
+def test_interrupt_during_centre_registration_says_nothing_was_saved(
+    invoke: Any, tty: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prompting, "ask", Script(interrupt_at=2))  # at the centre's name
+    result = invoke("aqd", "start", "--year", "2025-26")
+    assert result.exit_code == 130
+    assert "Stopped. Nothing was saved this time." in result.stderr
+    assert "saved" not in result.stderr.replace("Nothing was saved", "")
+    assert invoke("centre", "list", "--json").stdout.strip() == "[]"

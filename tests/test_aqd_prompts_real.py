@@ -51,12 +51,37 @@ def test_every_question_prompts_with_its_default(keys: Any, qid: str) -> None:
     assert coerce(q, answer, qid) == value
 
 
-def test_select_shortcuts_reach_help_and_skip(keys: Any) -> None:
-    q = BANK.get("programme.collaboration.type")
+def test_menus_answer_to_their_first_letters_at_once(keys: Any) -> None:
+    q = BANK.get("programme.collaboration.type")  # none, informal, formal, exceptional
     assert q is not None
-    assert keys(prompt_spec(q, None), "3\r") == "formal"
-    assert keys(prompt_spec(q, None), f"{len(q.choices) + 1}\r") == HELP
-    assert keys(prompt_spec(q, None), f"{len(q.choices) + 2}\r") == SKIP
+    assert keys(prompt_spec(q, None), "f") == "formal"
+    assert keys(prompt_spec(q, None), "i") == "informal"
+    assert keys(prompt_spec(q, None), "?") == HELP
+    assert keys(prompt_spec(q, None), "s") == SKIP
+    yes_no = BANK.get("centre.wbl-group.selected")
+    assert yes_no is not None
+    assert keys(prompt_spec(yes_no, None), "y") == "yes"
+    assert keys(prompt_spec(yes_no, True), "n") == "no"
+    assert keys(prompt_spec(yes_no, False), "Y") == "yes"  # either case
+    assert keys(prompt_spec(yes_no, True), "\x1b") == SKIP  # Esc: come back to it later
+    assert keys(prompt_spec(yes_no, False), "\r") == "no"  # Enter keeps the saved answer
+
+
+def test_menu_hint_line_names_every_key() -> None:
+    q = BANK.get("programme.dcs.expiry-raised")  # yes, no, not yet due
+    assert q is not None
+    spec = prompt_spec(q, "no")
+    assert spec["instruction"] == (
+        "(y yes · n no · d not yet due · ? help · s skip · Enter keeps no)"
+    )
+    assert set(spec["keys"]) == {"y", "n", "d", "?", "s", "escape"}
+
+
+def test_every_menu_of_the_bank_has_distinct_keys() -> None:
+    for q in BANK.questions:
+        if q.type in ("yes-no", "choice"):
+            keys = [k for k in prompt_spec(q, None)["keys"] if k != "escape"]
+            assert len(keys) == len(set(keys)) == len(q.choices or ("y", "n")) + 2, q.id
 
 
 def test_text_prompt_validates_dates(keys: Any) -> None:

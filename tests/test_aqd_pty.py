@@ -64,7 +64,7 @@ def spawn(db: Path, *args: str) -> Any:
 
 def wait_select(child: Any, qid: str) -> None:
     child.expect_exact(question(qid))
-    child.expect_exact("Use shortcuts")
+    child.expect_exact("? help · s skip")
 
 
 def saved(invoke: Any, programme: str | None) -> dict[str, Any]:
@@ -91,14 +91,13 @@ def test_start_in_a_terminal_interrupt_resume_finish_submit(
     child = spawn(db_path, "--programme", first)
     child.expect_exact("Programme 1 of 1 (603/1234/5)")
     wait_select(child, "programme.improvement.previous-actions")
-    child.send("\r")  # the first choice, "all addressed"
+    child.send("\r")  # the highlighted first choice, "all addressed"
     wait_select(child, "programme.improvement.confidence")
-    child.send("2")  # shortcut 2: "medium"
-    child.send("\r")
+    child.send("m")  # "medium", answered at once
     child.expect_exact(question("programme.improvement.notes"))
     child.expect_exact("? for help")
     child.sendintr()
-    child.expect_exact("Every answer you gave is saved")
+    child.expect_exact("Stopped. Kept: 2 answers saved; nothing you gave is lost.")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
@@ -117,9 +116,9 @@ def test_start_in_a_terminal_interrupt_resume_finish_submit(
     child.expect_exact("? for help")
     child.send("New assessor joins in spring\r")
     wait_select(child, "terms.head-of-centre-agreed")
-    child.send("\r")
+    child.send("y")
     wait_select(child, "terms.accept")
-    child.send("\r")
+    child.send("y")
     child.expect_exact(question("terms.comments"))
     child.expect_exact("? for help")
     child.send("\r")

@@ -291,7 +291,9 @@ def test_expect_mismatch_is_flagged() -> None:
 def test_read_answers_accepts_a_complete_document() -> None:
     doc = complete_document(("A",))
     doc["centre"]["terms.comments"] = {"answer": "All good", "comment": "checked by HoC"}
-    given = read_answers(doc, "a.json", BANK, ["A"], {})
+    read = read_answers(doc, "a.json", BANK, ["A"], {})
+    given = read.given
+    assert read.ignored == []
     assert len(given) == len(doc["centre"]) + len(doc["programmes"]["A"])
     comment = next(g for g in given if g.question_id == "terms.comments")
     assert (comment.value, comment.comment) == ("All good", "checked by HoC")
@@ -299,7 +301,7 @@ def test_read_answers_accepts_a_complete_document() -> None:
 
 def test_read_answers_skips_blanks() -> None:
     doc = {"centre": {"centre.wbl-group.selected": "", "terms.comments": None}}
-    assert read_answers(doc, "a.json", BANK, [], {}) == []
+    assert read_answers(doc, "a.json", BANK, [], {}).given == []
 
 
 @pytest.mark.parametrize(
@@ -318,14 +320,6 @@ def test_read_answers_skips_blanks() -> None:
         ([], ["expected a table"]),
         ({"centre": {"terms.accept": {"answer": True, "why": "x"}}}, ["'why'"]),
         ({"centre": {"terms.accept": {"comment": "x"}}}, ["no 'answer'"]),
-        (
-            {
-                "programmes": {
-                    "A": {"programme.dcs.held": False, "programme.dcs.expiry": "2026-01-01"}
-                }
-            },
-            ["programme.dcs.expiry", "asked only when programme.dcs.held is yes"],
-        ),
     ],
     ids=[
         "unknown id",
@@ -341,7 +335,6 @@ def test_read_answers_skips_blanks() -> None:
         "not a table",
         "unknown answer key",
         "comment without answer",
-        "condition not met",
     ],
 )
 def test_read_answers_errors_name_file_and_place(doc: Any, fragments: list[str]) -> None:
@@ -355,8 +348,46 @@ def test_read_answers_errors_name_file_and_place(doc: Any, fragments: list[str])
 def test_condition_met_by_a_saved_answer() -> None:
     stored = {("A", "programme.dcs.held"): Answer(True)}
     doc = {"programmes": {"A": {"programme.dcs.expiry": "2026-01-31"}}}
-    (given,) = read_answers(doc, "a.toml", BANK, ["A"], stored)
+    (given,) = read_answers(doc, "a.toml", BANK, ["A"], stored).given
     assert given.value == date(2026, 1, 31)
+
+
+def test_answers_to_questions_that_do_not_apply_are_ignored_and_named() -> None:
+    doc = {
+        "programmes": {
+            "A": {
+                "programme.dcs.held": False,
+                "programme.dcs.expiry": "2026-01-01",  # only when dcs.held is yes
+                "programme.dcs.expiry-raised": "no",
+                "programme.collaboration.type": "none",
+            }
+        }
+    }
+    read = read_answers(doc, "answers.toml", BANK, ["A"], {})
+    assert [g.question_id for g in read.given] == [
+        "programme.dcs.held",
+        "programme.collaboration.type",
+    ]
+    assert read.ignored == [("A", "programme.dcs.expiry"), ("A", "programme.dcs.expiry-raised")]
+
+
+def test_a_whole_filled_template_is_accepted() -> None:
+    """Every question of the template answered, conditions or not: the rest is ignored."""
+    doc: dict[str, Any] = {"centre": {}, "programmes": {"A": {}}}
+    for q in BANK.questions:
+        value: Any = {
+            "yes-no": False,
+            "date": "2025-10-01",
+            "dates": ["2026-06-30"],
+            "text": "x",
+        }.get(q.type)
+        value = q.choices[0] if q.type == "choice" else value
+        (doc["centre"] if q.scope == "centre" else doc["programmes"]["A"])[q.id] = value
+    read = read_answers(doc, "answers.toml", BANK, ["A"], {})
+    assert read.ignored  # the questions whose conditions are not met
+    assert len(read.given) + len(read.ignored) == len(BANK.questions)
+    kept = {(g.programme, g.question_id): Answer(g.value) for g in read.given}
+    assert missing(BANK, ["A"], kept) == []
 
 
 def test_toml_template_parses_and_is_an_empty_answers_file() -> None:
@@ -364,7 +395,7 @@ def test_toml_template_parses_and_is_an_empty_answers_file() -> None:
     doc = tomllib.loads(text)
     assert set(doc["centre"]) == {q.id for q in BANK.of_scope("centre")}
     assert set(doc["programmes"]["603/1234/5"]) == {q.id for q in BANK.of_scope("programme")}
-    assert read_answers(doc, "t.toml", BANK, ["603/1234/5"], {}) == []
+    assert read_answers(doc, "t.toml", BANK, ["603/1234/5"], {}).given == []
     assert BANK.questions[0].question in text
     assert "one of: none | informal | formal | exceptional" in text
 
@@ -404,3 +435,63 @@ def test_export_records_order_filter_and_flag() -> None:
     assert out[2]["programme_title"] == "Title A"
     assert out[3]["question"] is None and out[3]["answer"] == "kept"
     assert out[0]["answered_at"] == "2025-10-01T09:30:00+00:00"
+
+
+# ------------------------------------------------------------ flags as data
+
+
+def _bank_with(extra: str) -> Bank:
+    import tomllib as toml
+
+    text = f"""
+format = 1
+version = "t"
+[[sections]]
+id = "s"
+title = "S"
+scope = "programme"
+order = 1
+[[questions]]
+id = "q"
+section = "s"
+scope = "programme"
+type = "choice"
+question = "How confident?"
+help = "h"
+required = true
+choices = ["high", "medium", "low"]
+source = "wbl-qa-model-2024-25: Stage 1: Annual Quality Declaration"
+{extra}
+"""
+    return parse_bank(Table(toml.loads(text), "data/aqd_questions.toml", error=DataError))
+
+
+def test_flag_when_flags_a_choice() -> None:
+    bank = _bank_with('flag_when = ["low"]')
+    answers = {("A", "q"): Answer("low")}
+    assert [f.question.id for f in flags(bank, ["A"], answers)] == ["q"]
+    assert flags(bank, ["A"], {("A", "q"): Answer("medium")}) == []
+    rows = list(export_records(bank, "2025-26", "12345", [_row("A", "q", encode("low"))]))
+    assert rows and rows[0]["flagged"] is True
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        ('flag_when = ["never"]', "'never' must list different answers of high, medium, low"),
+        ('flag_when = ["high", "medium", "low"]', "flags every answer"),
+        ("flag_when = []", "must list different answers"),
+        ('flag_when = "low"', "must be a list of answers"),
+    ],
+)
+def test_flag_when_is_checked(extra: str, fragment: str) -> None:
+    with pytest.raises(DataError) as err:
+        _bank_with(extra)
+    assert "key 'flag_when'" in err.value.message and fragment in err.value.message
+
+
+def test_yes_no_flag_from_the_real_bank_and_a_low_confidence() -> None:
+    q = BANK.get("programme.improvement.confidence")
+    assert q is not None and q.flags("low") and not q.flags("high") and not q.flags(None)
+    yes_no = BANK.get("terms.accept")
+    assert yes_no is not None and yes_no.flags(False) and not yes_no.flags(True)

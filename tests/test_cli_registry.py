@@ -51,6 +51,7 @@ def test_centre_add_list_show(invoke, db_path: Path) -> None:
     ("args", "message"),
     [
         (("centre", "add", "12 345", "--name", "X"), "'12 345' (NUMBER) is not a centre number"),
+        (("centre", "add", "abc", "--name", "X"), "'abc' (NUMBER) is not a centre number: Pearson"),
         (("centre", "add", "12345", "--name", "  "), "--name must not be empty"),
         (("centre", "show", "99999"), "Centre '99999' is not registered"),
     ],

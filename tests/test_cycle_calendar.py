@@ -199,7 +199,7 @@ def test_calendar_command_writes_a_private_file(invoke: Any, stored: None, tmp_p
     target = tmp_path / "wblqa.ics"
     target.write_text("old")
     target.chmod(0o644)
-    result = invoke("calendar", "--year", "2024-25", "-o", str(target))
+    result = invoke("calendar", "--year", "2024-25", "-o", str(target), "--force")
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     events = _events(target.read_bytes())

@@ -131,3 +131,54 @@ def test_a_day_before_the_first_academic_year_is_refused() -> None:
     with pytest.raises(InputError, match="before the first academic year"):
         AcademicYear.containing(date(1, 1, 1))
     assert AcademicYear.containing(date(1, 9, 1)).start == date(1, 9, 1)
+
+
+# ------------------------------------------------ plural, wrap, folded (output helpers)
+
+
+def test_plural_agrees() -> None:
+    from wblqa_cli.output import plural
+
+    assert plural(1, "day") == "1 day"
+    assert plural(0, "record") == "0 records"
+    assert plural(1, "entry", "entries") == "1 entry"
+    assert plural(2, "entry", "entries") == "2 entries"
+
+
+def test_days_text_uses_plural() -> None:
+    from wblqa_cli.dates import days_text
+
+    assert days_text(1) == "1 day" and days_text(3) == "3 days"
+
+
+def test_wrap_breaks_between_words_only() -> None:
+    from wblqa_cli.output import wrap
+
+    text = "Does the centre have a current policy for registering BTEC learners and claiming"
+    lines = wrap(text, 30, indent="  ").split("\n")
+    assert all(len(line) <= 30 for line in lines)
+    assert " ".join(line.strip() for line in lines) == text
+    assert all(line.startswith("  ") for line in lines[1:])
+    assert wrap("a-very-long-word-that-cannot-fit", 10) == "a-very-long-word-that-cannot-fit"
+
+
+def test_folded_notes_say_each_once_with_a_count() -> None:
+    from wblqa_cli.output import folded
+
+    notes = [(f"60{i}/0001/1", "Title not listed: check the sector.") for i in range(5)]
+    notes.insert(2, ("603/1234/5", "Its own note."))
+    assert folded(notes) == [
+        "Title not listed: check the sector. (5 programmes: 600/0001/1, 601/0001/1, 602/0001/1, …)",
+        "603/1234/5: Its own note.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [(None, date(1, 1, 1)), (None, date(9999, 12, 31)), ("9999-00", date(2025, 1, 1))],
+)
+def test_a_year_the_calendar_cannot_hold_is_an_input_error(text: str | None, day: date) -> None:
+    with pytest.raises(InputError) as err:
+        academic_year_option(text, day)
+    message = err.value.message  # the data's date range, or the calendar's own ends
+    assert "wblqa works with" in message or "wblqa can show" in message

@@ -154,7 +154,7 @@ def test_two_years_of_programmes_changing(invoke: Any, tmp_path: Path, today: An
     assert new["coverage"]["programmes"] == ["A1", "N1"]
     assert {"programme": "W1", "why": "retired from 2025-26"} in new["coverage"]["left_out"]
     human = ok(invoke("aqd", "status", "--year", "2025-26")).stdout
-    assert "Covers 2 programme(s) delivered in 2025-26" in human
+    assert "Covers 2 programmes delivered in 2025-26" in human
     assert "Left out: W1 (retired from 2025-26)" in human
     # Facts answered in this year's AQD reach every view.
     doc = complete_document(("A1", "N1"))

@@ -220,7 +220,7 @@ def test_calendar_file_is_owner_only(
     out = tmp_path / "qa.ics"
     out.write_text("old", encoding="utf-8")
     out.chmod(0o644)
-    result = invoke("calendar", "--year", YEAR, "-o", str(out))
+    result = invoke("calendar", "--year", YEAR, "-o", str(out), "--force")
     assert result.exit_code == 0, result.output
     assert mode(out) == 0o600 and out.read_bytes().startswith(b"BEGIN:VCALENDAR")
     no_leftovers(tmp_path)

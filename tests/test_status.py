@@ -106,13 +106,13 @@ def test_arrangement_failures_warnings_and_apply_by() -> None:
     found = [(a.level, a.message) for a in s.actions if a.area == "consortium"]
     assert (
         "now",
-        "North Vale: 1 prerequisite(s) failing (first: liv.appointed-this-year: no LIV).",
+        "North Vale: 1 prerequisite failing (first: liv.appointed-this-year: no LIV).",
     ) in found
     assert any(
         level == "now" and "apply for approval by 28 July 2025 (18 days left)" in m
         for level, m in found
     )
-    assert any(level == "soon" and "1 warning(s)" in m for level, m in found)
+    assert any(level == "soon" and "1 warning (first" in m for level, m in found)
 
 
 def test_retention_actions() -> None:
@@ -126,8 +126,8 @@ def test_retention_actions() -> None:
     )
     s = status_on(date(2025, 10, 1), retention=r)
     messages = {a.level: a.message for a in s.actions if a.area == "retention"}
-    assert "3 retention record(s) may be disposed of now" in messages["now"]
-    assert "lack the date" in messages["soon"]
+    assert "3 retention records may be disposed of now" in messages["now"]
+    assert "1 retention record lacks the date" in messages["soon"]
     assert s.as_json()["retention"]["on_hold"] == 2  # type: ignore[index]
 
 

@@ -117,7 +117,7 @@ def test_status_screen_reads_at_a_glance(invoke, store_with_everything) -> None:
     assert "1 overdue" in out
     assert "OVERDUE" in out and "Direct Claims Status expired on 30 September 2025" in out
     assert "wblqa aqd start --year 2025-26" in out
-    assert "1 retention record(s) may be disposed of now" in out
+    assert "1 retention record may be disposed of now" in out
     assert "Next key dates" in out
 
 

@@ -52,7 +52,7 @@ app = typer.Typer(
     name="wblqa",
     cls=WblqaGroup,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_show_locals=False,
     help="Quality assurance for centres delivering Pearson BTEC work-based learning: "
     "the Annual Quality Declaration, collaborative arrangements, retention of learner "

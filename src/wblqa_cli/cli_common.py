@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wblqa_cli.errors import InputError, WblqaError
+from wblqa_cli.files import FORCE_HELP
 
 if TYPE_CHECKING:
     from wblqa_cli.dates import AcademicYear
@@ -160,3 +161,4 @@ YEAR_OPTION = typer.Option(
     None, "--year", help="Academic year, e.g. 2025-26 (default: the one containing --as-of)."
 )
 AS_OF_OPTION = typer.Option(None, "--as-of", help="Reason as of this date (default: today).")
+FORCE_OPTION = typer.Option(False, "--force", help=FORCE_HELP)

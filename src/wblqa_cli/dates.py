@@ -205,10 +205,18 @@ class AcademicYear:
 
 
 def academic_year_option(text: str | None, today: date, context: str = "--year") -> AcademicYear:
-    """The academic year a ``--year`` option names, or the one containing ``today``."""
-    if text is None:
-        return AcademicYear.containing(today)
-    return AcademicYear.parse(text, context)
+    """The academic year a ``--year`` option names, or the one containing ``today``.
+
+    A year whose days the calendar cannot hold (before 1 September 0001 or
+    after 31 August 9999) is an :class:`InputError`, not a crash later on.
+    """
+    year = AcademicYear.containing(today) if text is None else AcademicYear.parse(text, context)
+    if not 1 <= year.start_year <= 9998:
+        what = f"{text!r} ({context})" if text is not None else f"{today.isoformat()!r}"
+        raise InputError(
+            f"{what} is outside the academic years wblqa works with (0001-02 to 9998-99)."
+        )
+    return year
 
 
 def long_date(day: date) -> str:
@@ -218,7 +226,9 @@ def long_date(day: date) -> str:
 
 def days_text(n: int) -> str:
     """``1 day``, ``2 days``."""
-    return f"{n} day" if n == 1 else f"{n} days"
+    from wblqa_cli.output import plural
+
+    return plural(n, "day")
 
 
 def today() -> date:

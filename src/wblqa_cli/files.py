@@ -1,9 +1,12 @@
-"""Files written with ``-o``: owner-only (0600), whole or not at all.
+"""Files written with ``-o``: owner-only (0600), whole or not at all, never over a file unasked.
 
 Exports, calendars and templates hold learner data or a centre's answers, so
 they are created readable by their owner alone whatever the umask, written to
 a temporary file beside the target and renamed into place only when complete:
 an error or an interruption half way never leaves a partial file behind.
+
+One rule for every ``-o``: an existing file is refused (exit 2, nothing
+written) unless the command was given ``--force`` (:data:`FORCE_HELP`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from typing import IO
 
 from wblqa_cli.errors import InputError
 
+#: The help of every command's ``--force``, the one way to replace an existing ``-o`` file.
+FORCE_HELP = "Replace the -o file if it already exists (without it, an existing file is refused)."
+EXISTS_HINT = "Add --force to replace it, or choose another file name."
+
 
 def _check_target(path: Path, option: str, overwrite: bool, hint: str | None) -> Path:
     folder = path.parent if str(path.parent) else Path()
@@ -25,25 +32,28 @@ def _check_target(path: Path, option: str, overwrite: bool, hint: str | None) ->
     if path.is_dir():
         raise InputError(f"Cannot write {path} ({option}): it is a folder; give a file name.")
     if not overwrite and path.exists():
-        raise _exists(path, hint)
+        raise _exists(path, option, hint)
     return folder
 
 
-def _exists(path: Path, hint: str | None) -> InputError:
-    return InputError(f"{path} already exists; wblqa will not overwrite it.", hint=hint)
+def _exists(path: Path, option: str, hint: str | None) -> InputError:
+    return InputError(
+        f"{path} ({option}) already exists; wblqa will not overwrite it.",
+        hint=hint or EXISTS_HINT,
+    )
 
 
-def _place(tmp: Path, path: Path, overwrite: bool, hint: str | None) -> None:
+def _place(tmp: Path, path: Path, overwrite: bool, option: str, hint: str | None) -> None:
     if overwrite:
         tmp.replace(path)
         return
     try:
         os.link(tmp, path)  # atomic, and fails if another process created ``path`` meanwhile
     except FileExistsError:
-        raise _exists(path, hint) from None
+        raise _exists(path, option, hint) from None
     except OSError:
         if path.exists():  # no hard links on this file system: the next best check
-            raise _exists(path, hint) from None
+            raise _exists(path, option, hint) from None
         tmp.replace(path)
         return
     tmp.unlink()
@@ -53,15 +63,17 @@ def _place(tmp: Path, path: Path, overwrite: bool, hint: str | None) -> None:
 def private_output(
     path: Path,
     *,
-    overwrite: bool = True,
+    overwrite: bool = False,
     option: str = "-o",
     exists_hint: str | None = None,
     binary: bool = False,
 ) -> Iterator[IO[str]]:
     """A stream to write ``path`` through: 0600, and in place only if the block completes.
 
-    With ``overwrite=False`` an existing file is refused (exit 2), before and
-    after writing. Text streams are UTF-8 with no newline translation.
+    Unless ``overwrite`` (the command's ``--force``), an existing file is
+    refused (exit 2), before writing and again when putting the file in place;
+    the message's hint names ``--force`` unless ``exists_hint`` says otherwise.
+    Text streams are UTF-8 with no newline translation.
     """
     folder = _check_target(path, option, overwrite, exists_hint)
     sweep_parts(folder, path.name)
@@ -78,7 +90,7 @@ def private_output(
         kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
         with os.fdopen(fd, mode, **kwargs) as stream:  # type: ignore[call-overload]
             yield stream
-        _place(tmp, path, overwrite, exists_hint)
+        _place(tmp, path, overwrite, option, exists_hint)
     except OSError as exc:
         raise InputError(f"Cannot write {path} ({option}): {exc.strerror}.") from None
     finally:
@@ -89,7 +101,7 @@ def write_private(
     path: Path,
     data: bytes | str,
     *,
-    overwrite: bool = True,
+    overwrite: bool = False,
     option: str = "-o",
     exists_hint: str | None = None,
 ) -> None:

@@ -252,6 +252,56 @@ def fmt_date(value: date | None) -> str:
     return value.strftime("%a %d %b %Y").replace(" 0", " ")
 
 
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """A count and its noun, agreeing: ``1 entry``, ``2 entries``, ``0 records``.
+
+    The plural is ``singular + "s"`` unless given (``plural(n, "entry", "entries")``).
+    """
+    return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
+
+
+def folded(notes: Iterable[tuple[str, str]], noun: str = "programme", shown: int = 3) -> list[str]:
+    """``(subject, note)`` pairs as lines, one per distinct note, in first-seen order.
+
+    A note said of one subject reads ``SUBJECT: note``; the same note said of
+    several is one line with a count: ``note (13 programmes: A, B, C, …)``.
+    """
+    by_note: dict[str, list[str]] = {}
+    for subject, note in notes:
+        by_note.setdefault(note, []).append(subject)
+    lines = []
+    for note, subjects in by_note.items():
+        if len(subjects) == 1:
+            lines.append(f"{subjects[0]}: {note}")
+            continue
+        named = ", ".join(subjects[:shown]) + (", …" if len(subjects) > shown else "")
+        lines.append(f"{note} ({plural(len(subjects), noun)}: {named})")
+    return lines
+
+
+def wrap(text: str, width: int | None = None, indent: str = "") -> str:
+    """``text`` broken at word boundaries to fit ``width`` (default: the terminal's).
+
+    Lines after the first start with ``indent``; words longer than a line are
+    left whole rather than cut. Existing line breaks are kept.
+    """
+    import shutil
+    import textwrap
+
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    return "\n".join(
+        textwrap.fill(
+            line,
+            width=max(width, 20),
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        or line
+        for line in text.splitlines() or [""]
+    )
+
+
 def show_progress(quiet: bool = False) -> bool:
     """Progress bars only on an interactive stderr, and not when asked to be quiet."""
     return not quiet and sys.stderr.isatty()

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, state
-from wblqa_cli.output import plain_line, print_json, safe, say
+from wblqa_cli.output import plain_line, plural, print_json, safe, say
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -49,14 +49,17 @@ def check(
             f"Schema version: {report['schema_version']} (this program: {report['program_schema']})"
         )
         say(f"Integrity:      {report['integrity']}")
-        say(f"Audit log:      {report['audit_entries']} entries, chain {report['audit_chain']}")
+        logged = plural(report["audit_entries"], "entry", "entries")
+        say(f"Audit log:      {logged}, chain {report['audit_chain']}")
         if "anchor" in report:
             found = "found" if report["anchor"]["found"] else "NOT found"
             say(f"Anchor:         {found}: {report['anchor']['hash']}", wrap=False)
         for problem in report["problems"]:
             say(f"[red]Problem:[/red] {safe(problem)}")
     if report["problems"]:
-        raise ActionNeeded(f"The store has {len(report['problems'])} problem(s); see above.")
+        raise ActionNeeded(
+            f"The store has {plural(len(report['problems']), 'problem')}; see above."
+        )
 
 
 @app.command("backup")
@@ -127,7 +130,7 @@ def copy(
     say(
         f"Copied {safe(report.rows)} rows from {safe(report.source)} to {safe(report.target)} "
         f"in {report.seconds:.1f} s; every count matches and the audit chain "
-        f"({report.audit_entries} entries) verifies."
+        f"({plural(report.audit_entries, 'entry', 'entries')}) verifies."
     )
     say(f"Use it with --db '{safe(report.target)}' or WBLQA_DB.")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,14 @@ def _group_answers(bank: Bank, table_: object, file: str, groups: Sequence[str])
     return out
 
 
+@dataclass(frozen=True)
+class Read:
+    """The answers of a file to save, and the keys of those ignored (their conditions fail)."""
+
+    given: list[Given]
+    ignored: list[Key]
+
+
 def read_answers(
     document: object,
     file: str,
@@ -96,14 +105,15 @@ def read_answers(
     programmes: Sequence[str],
     stored: Mapping[Key, Answer],
     groups: Sequence[str] = (),
-) -> list[Given]:
+) -> Read:
     """Every answer of an answers file, checked whole; the first problem raises.
 
     Shape: ``{"centre": {ID: ANSWER}, "programmes": {CODE: {ID: ANSWER}},
     "groups": {NAME: {ID: ANSWER}}}`` (a group's answers hold for each member); an
     answer may be ``{"answer": X, "comment": "..."}``. Blank answers are skipped.
     An answer to a question whose condition is not met (given the file and the
-    answers already saved) is an error: it would never be used.
+    answers already saved) is ignored, and said so, as copier ignores answers
+    to questions it does not ask; an unknown id stays an error.
     """
     if not isinstance(document, dict):
         raise InputError(
@@ -130,23 +140,42 @@ def read_answers(
             )
         given += _scope_answers(bank, "programme", answers, f"{file}: programmes.{code}", code)
     given += _group_answers(bank, document.get("groups", {}), file, groups)
+    return _drop_inapplicable(bank, given, stored)
+
+
+def _drop_inapplicable(bank: Bank, given: list[Given], stored: Mapping[Key, Answer]) -> Read:
+    """Keep the answers whose conditions hold, given the file and the saved answers.
+
+    A condition looks only at earlier questions, so dropping in bank order is
+    settled: an ignored answer can never be the one a later condition needed.
+    """
     merged = dict(stored)
     for g in given:
         merged[g.key] = Answer(g.value, g.comment)
-    for g in given:
+    order = {q.id: i for i, q in enumerate(bank.questions)}
+    kept: list[Given] = []
+    ignored: list[Key] = []
+    for g in sorted(given, key=lambda g: order[g.question_id]):
         q = bank.get(g.question_id)
         assert q is not None
         values = scope_values(merged, g.programme)
-        if q.when is not None and not applies(q, values):
-            place = "centre" if g.programme is None else f"programmes.{g.programme}"
-            if g.programme is not None and g.programme.startswith("group:"):
-                place = "groups." + g.programme.removeprefix("group:")
-            actual = display(values.get(q.when.question)) or "unanswered"
-            raise InputError(
-                f"{file}: {place}.{q.id}: asked only when {q.when.question} is "
-                f"{display(q.when.equals)}, and it is {actual}."
-            )
-    return given
+        if q.when is None or (applies(q, values) and _asked(bank, q.when.question, values)):
+            kept.append(g)
+            continue
+        del merged[g.key]
+        ignored.append(g.key)
+    kept_keys = {g.key for g in kept}
+    return Read([g for g in given if g.key in kept_keys], ignored)
+
+
+def _asked(bank: Bank, qid: str, values: Mapping[str, object]) -> bool:
+    """Whether ``qid`` is itself asked, given its scope's answers (conditions chain)."""
+    q = bank.get(qid)
+    while q is not None and q.when is not None:
+        if values.get(q.when.question) != q.when.equals:
+            return False
+        q = bank.get(q.when.question)
+    return True
 
 
 def template(bank: Bank, programmes: Sequence[tuple[str, str]]) -> dict[str, Any]:

@@ -53,6 +53,7 @@ class Question:
     when: Condition | None = None
     expect: bool | None = None
     source_reason: str | None = None  # why wblqa asks it, when ``source`` is "wblqa default"
+    flag_when: tuple[bool | str, ...] = ()
 
     @property
     def shown_source(self) -> str:
@@ -60,6 +61,10 @@ class Question:
         if self.source == WBLQA_DEFAULT:
             return f"wblqa's own question, not from the guidance ({self.source_reason})"
         return self.source
+
+    def flags(self, value: Value | None) -> bool:
+        """Whether ``value`` is an answer that needs action (one of ``flag_when``)."""
+        return value is not None and value in self.flag_when
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -75,6 +80,7 @@ class Question:
                 {"question": self.when.question, "equals": self.when.equals} if self.when else None
             ),
             "expect": self.expect,
+            "flag_when": list(self.flag_when),
             "source": self.source,
             "source_reason": self.source_reason,
         }
@@ -138,6 +144,32 @@ def _when(q: Table, earlier: dict[str, Question], scope: str) -> Condition | Non
     return Condition(target_id, equals)
 
 
+def _flag_when(
+    q: Table, kind: str, choices: tuple[str, ...], expect: bool | None
+) -> tuple[bool | str, ...]:
+    """The answers that flag a question: ``flag_when``, or the opposite of a yes-no ``expect``."""
+    if not q.has("flag_when"):
+        return () if expect is None else (not expect,)
+    listed = q._get("flag_when", (list,), "a list of answers", True)
+    if kind == "yes-no":
+        if expect is not None:
+            raise q.fail("flag_when", "give either expect or flag_when, not both")
+        if len(listed) != 1 or not isinstance(listed[0], bool):
+            raise q.fail(
+                "flag_when", f"must be [true] or [false] for a yes-no question, not {listed}"
+            )
+        return (listed[0],)
+    if kind != "choice":
+        raise q.fail("flag_when", f"is only for yes-no and choice questions, not {kind}")
+    bad = [a for a in listed if a not in choices]
+    if bad or not listed or len(set(listed)) != len(listed):
+        shown = repr(bad[0]) if bad else str(listed)
+        raise q.fail("flag_when", f"{shown} must list different answers of {', '.join(choices)}")
+    if len(listed) == len(choices):
+        raise q.fail("flag_when", "flags every answer; leave at least one that needs no action")
+    return tuple(listed)
+
+
 def _question(q: Table, sections: dict[str, Section], earlier: dict[str, Question]) -> Question:
     qid = q.text("id")
     if qid in earlier:
@@ -163,6 +195,7 @@ def _question(q: Table, sections: dict[str, Section], earlier: dict[str, Questio
     if expect is not None and kind != "yes-no":
         raise q.fail("expect", f"is only for yes-no questions, not {kind}")
     source, reason = q.citation()
+    flag_when = _flag_when(q, kind, choices, expect)
     question = Question(
         id=qid,
         section=section_id,
@@ -176,6 +209,7 @@ def _question(q: Table, sections: dict[str, Section], earlier: dict[str, Questio
         when=_when(q, earlier, scope),
         expect=expect,
         source_reason=reason,
+        flag_when=flag_when,
     )
     q.done()
     return question

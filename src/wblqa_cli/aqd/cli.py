@@ -10,8 +10,8 @@ import typer
 from wblqa_cli.aqd.cli_common import (
     CENTRE_OPTION,
     YEAR_OPTION,
+    again,
     centre_programmes,
-    question_label,
     resolve_centre,
     resolve_year,
 )
@@ -19,12 +19,23 @@ from wblqa_cli.aqd.cli_export import export
 from wblqa_cli.aqd.cli_group import app as group_app
 from wblqa_cli.aqd.cli_start import start
 from wblqa_cli.aqd.cli_status import status
-from wblqa_cli.cli_common import JSON_OPTION, store
+from wblqa_cli.aqd.cli_submit import submit
+from wblqa_cli.cli_common import FORCE_OPTION, JSON_OPTION, store
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, note, print_json, safe, say, styled, table
+from wblqa_cli.output import (
+    console,
+    fmt_date,
+    plain_line,
+    plural,
+    print_json,
+    safe,
+    say,
+    styled,
+    table,
+)
 
 if TYPE_CHECKING:
-    from wblqa_cli.aqd.answers import Answer, Key
+    pass
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -65,8 +76,10 @@ def template(
         ..., "-o", "--output", help="The file to write: .toml (with comments), .json or .yaml."
     ),
     centre: str | None = CENTRE_OPTION,
+    year: str | None = YEAR_OPTION,
+    force: bool = FORCE_OPTION,
 ) -> None:
-    """Write an answers file to fill in for `aqd start --answers` (never overwrites)."""
+    """Write an answers file to fill in for `aqd start --answers` (--force to replace one)."""
     import json as json_
 
     from wblqa_cli.aqd.answers_file import template as template_doc
@@ -78,12 +91,10 @@ def template(
     suffix = output.suffix.lower()
     if suffix not in (".toml", ".json", ".yaml", ".yml"):
         raise InputError(f"{output}: use a .toml, .json or .yaml file name.")
-    if output.exists():
-        raise InputError(f"{output} already exists; choose another name or remove it first.")
     bank = load_bank()
     s = store(ctx)
     number = default_centre(s, centre)
-    covered = centre_programmes(s, number, [], resolve_year(None)) if number else []
+    covered = centre_programmes(s, number, [], resolve_year(year)) if number else []
     programmes = [(p.code, p.title) for p in covered]
     if suffix == ".toml":
         text = template_toml(bank, programmes, bank.version)
@@ -93,56 +104,17 @@ def template(
         import yaml
 
         text = yaml.safe_dump(template_doc(bank, programmes), sort_keys=False, allow_unicode=True)
-    write_private(
-        output, text, overwrite=False, exists_hint="Choose another name or remove it first."
+    write_private(output, text, overwrite=force)
+    import shlex
+
+    then = again("start", resolve_year(year), centre, (), "--answers", shlex.quote(str(output)))
+    # Plain echo, not rich: a long path must not be wrapped mid-command.
+    typer.echo(
+        plain_line(
+            f"Wrote {output} ({plural(len(bank.questions), 'question')}, "
+            f"{plural(len(programmes), 'programme')}). Fill it in, then run: {then}"
+        )
     )
-    say(
-        f"Wrote {safe(output)} ({len(bank.questions)} questions, {len(programmes)} programmes). "
-        f"Fill it in, then run: wblqa aqd start --answers {output}"
-    )
-
-
-def submit(
-    ctx: typer.Context,
-    year: str | None = YEAR_OPTION,
-    centre: str | None = CENTRE_OPTION,
-) -> None:
-    """Lock the declaration; refused (exit 1, listing what is missing) while incomplete."""
-    from wblqa_cli.aqd.bank import load_bank
-    from wblqa_cli.aqd.progress import flags, missing
-    from wblqa_cli.errors import ActionNeeded
-    from wblqa_cli.store.aqd import get_declaration
-    from wblqa_cli.store.aqd import submit as submit_declaration
-
-    bank = load_bank()
-    s = store(ctx)
-    academic_year = resolve_year(year)
-    number = resolve_centre(s, centre)
-    codes = [p.code for p in centre_programmes(s, number, [], academic_year)]
-    declaration = get_declaration(s, number, academic_year.label)
-
-    def check(answers: dict[Key, Answer]) -> None:
-        if not codes:
-            raise ActionNeeded(
-                f"Centre {number} has no programmes; a declaration covers at least one.",
-                hint="Add them with `wblqa programme add`, then answer with `wblqa aqd start`.",
-            )
-        gaps = missing(bank, codes, answers)
-        if gaps:
-            say(f"[bold]Still missing ({len(gaps)})[/bold]")
-            for key in gaps:
-                say("  " + question_label(bank, key))
-            raise ActionNeeded(
-                f"The {academic_year} declaration has {len(gaps)} unanswered required "
-                "question(s); it was not submitted.",
-                hint=f"Answer them with `wblqa aqd start --year {academic_year}`.",
-            )
-        flagged = flags(bank, codes, answers)
-        if flagged:
-            note(f"Note: {len(flagged)} answer(s) are flagged for action (see `wblqa aqd status`).")
-
-    submit_declaration(s, declaration, bank, check, codes)
-    say(f"Declaration {safe(academic_year)} of centre {safe(number)} submitted and locked.")
 
 
 def reopen(
@@ -161,9 +133,11 @@ def reopen(
     text = check_text(reason, "--reason")
     declaration = get_declaration(s, resolve_centre(s, centre), academic_year.label)
     reopen_declaration(s, declaration, text)
+    review = again("start", academic_year, centre, (), "--review")
     say(
-        f"Declaration {safe(academic_year)} of centre {safe(declaration.centre_number)} reopened. "
-        "Change answers with `wblqa aqd start --review`, then submit again."
+        f"Declaration {safe(academic_year)} of centre {safe(declaration.centre_number)} "
+        f"reopened. Change answers with `{review}`, then submit with "
+        f"`{again('submit', academic_year, centre)}`."
     )
 
 
@@ -179,7 +153,7 @@ def deadline(
     """Show the AQD deadline for a year, or set one the data does not state."""
     from wblqa_cli.aqd.deadlines import deadline_for, rules
     from wblqa_cli.cli_common import as_of
-    from wblqa_cli.dates import parse_date
+    from wblqa_cli.dates import days_text, parse_date
     from wblqa_cli.store.aqd import set_deadline, user_deadlines
 
     s = store(ctx)
@@ -207,7 +181,7 @@ def deadline(
         print_json(found.as_json(today))
         return
     left = found.days_left(today)
-    when = f"{left} days left" if left >= 0 else f"passed {-left} days ago"
+    when = f"{days_text(left)} left" if left >= 0 else f"passed {days_text(-left)} ago"
     origin = {"user": "set by you", "data": "stated in the guidance", "rule": "the fixed window"}
     say(f"AQD {academic_year}: due {fmt_date(found.deadline)} ({when}); {origin[found.origin]}.")
     say(f"Source: {found.source}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import typer
 
+from wblqa_cli.completion import centre_numbers, programme_codes
 from wblqa_cli.errors import NotFound
 
 if TYPE_CHECKING:
@@ -21,7 +23,18 @@ YEAR_OPTION = typer.Option(None, "--year", help="Academic year, e.g. 2025-26 (de
 
 
 CENTRE_OPTION = typer.Option(
-    None, "--centre", help="The centre number (default: the only centre registered)."
+    None,
+    "--centre",
+    help="The centre number (default: the only centre registered).",
+    autocompletion=centre_numbers,
+)
+
+PROGRAMME_OPTION = typer.Option(
+    [],
+    "--programme",
+    "-p",
+    help="Only this programme (repeatable).",
+    autocompletion=programme_codes,
 )
 
 
@@ -102,3 +115,28 @@ def question_label(bank: Bank, key: Key) -> str:
     q = bank.get(qid)
     scope = "centre" if programme is None else programme
     return f"{scope:<12} {qid} — {q.question if q else ''}"
+
+
+def again(
+    verb: str,
+    year: AcademicYear | None = None,
+    centre: str | None = None,
+    programmes: Sequence[str] = (),
+    *extra: str,
+) -> str:
+    """A ``wblqa aqd VERB`` hint naming the declaration it came from.
+
+    ``--year`` is given whenever it is not the year a bare command would take,
+    ``--centre`` whenever one was named, ``--programme`` for each one named:
+    a hint run as printed acts on the same declaration.
+    """
+    import shlex
+
+    words = ["wblqa", "aqd", verb]
+    if year is not None and year != resolve_year(None):
+        words += ["--year", year.label]
+    if centre is not None:
+        words += ["--centre", centre]
+    for code in programmes:
+        words += ["--programme", code]
+    return " ".join([*(shlex.quote(w) for w in words), *extra])

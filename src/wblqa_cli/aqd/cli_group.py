@@ -6,7 +6,7 @@ import typer
 
 from wblqa_cli.aqd.cli_common import CENTRE_OPTION, YEAR_OPTION, resolve_centre, resolve_year
 from wblqa_cli.cli_common import JSON_OPTION, store
-from wblqa_cli.output import console, print_json, say, table
+from wblqa_cli.output import console, plural, print_json, safe, say, table
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -36,8 +36,8 @@ def add(
     members = [p.code for p in centre_programmes(s, number, codes, academic_year)]
     joined = add_members(s, number, academic_year.label, group, members)
     say(
-        f"Group {group} ({academic_year}): {joined} programme(s) joined. Answer for the "
-        f"group once under \\[groups.{group}] in an answers file "
+        f"Group {safe(group)} ({academic_year}): {plural(joined, 'programme')} joined. "
+        f"Answer for the group once under \\[groups.{safe(group)}] in an answers file "
         "(`wblqa aqd start --answers`); a member's own answer overrides the group's."
     )
 
@@ -62,9 +62,10 @@ def remove(
     group = check_name(name)
     gone = remove_group(s, number, academic_year.label, group, [c.strip() for c in codes or []])
     if codes:
-        say(f"Group {group} ({academic_year}): {gone} programme(s) left it.")
+        say(f"Group {safe(group)} ({academic_year}): {plural(gone, 'programme')} left it.")
     else:
-        say(f"Group {group} ({academic_year}) removed with its answers; its {gone} programme(s) "
+        members = plural(gone, "programme")
+        say(f"Group {safe(group)} ({academic_year}) removed with its answers; its {members} "
             "answer for themselves again.")  # fmt: skip
 
 

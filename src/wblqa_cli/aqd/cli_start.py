@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,26 +11,26 @@ import typer
 
 from wblqa_cli.aqd.cli_common import (
     CENTRE_OPTION,
+    PROGRAMME_OPTION,
     YEAR_OPTION,
+    again,
     answers_of,
     centre_programmes,
     declaration_or_none,
     resolve_centre,
     resolve_year,
 )
+from wblqa_cli.aqd.cli_sitting import farewell as _farewell
+from wblqa_cli.aqd.cli_sitting import welcome as _welcome
 from wblqa_cli.cli_common import store
 from wblqa_cli.errors import EXIT_INTERRUPTED, InputError
-from wblqa_cli.output import safe, say
+from wblqa_cli.output import note, plural, safe, say, wrap
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.bank import Bank
+    from wblqa_cli.aqd.interview import Interview
     from wblqa_cli.dates import AcademicYear
     from wblqa_cli.store import Store
-
-NO_TTY_HINT = (
-    "Answer from a file instead: `wblqa aqd template -o answers.toml` writes one to fill in, "
-    "then `wblqa aqd start --answers answers.toml`."
-)
 
 
 def _has_terminal() -> bool:
@@ -37,7 +38,7 @@ def _has_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _prompt_centre(s: Store) -> str:
+def _prompt_centre(s: Store, sitting: _Sitting) -> str:
     """Register the centre on the fly (interactive only)."""
     from wblqa_cli.aqd import prompting
     from wblqa_cli.registry.model import Centre, check_centre_number, check_text
@@ -69,11 +70,12 @@ def _prompt_centre(s: Store) -> str:
     )
     centre = Centre(check_centre_number(number), check_text(name, "centre name"))
     add_centre(s, centre)
+    sitting.centre = centre.number
     say(f"Centre {safe(centre.number)} ({safe(centre.name)}) registered.")
     return centre.number
 
 
-def _prompt_programmes(s: Store, centre: str, year: AcademicYear) -> None:
+def _prompt_programmes(s: Store, centre: str, year: AcademicYear, sitting: _Sitting) -> None:
     """Offer to register programmes on the fly (interactive only)."""
     from dataclasses import replace
 
@@ -98,6 +100,7 @@ def _prompt_programmes(s: Store, centre: str, year: AcademicYear) -> None:
         if sector == "":
             programme = replace(programme, sector=None)
         add_programme(s, programme, {}, year.label, "aqd start")
+        sitting.programmes += 1
         say(f"Programme {safe(programme.code)} ({safe(programme.title)}) registered, "
             f"sector {safe(programme.sector or 'none')}.")  # fmt: skip
         message, default = "Add another programme?", False
@@ -165,13 +168,33 @@ def _ask_programme(s: Store) -> tuple[str, str, str | None]:
     return code, title, "" if answer.strip().casefold() == "none" else answer
 
 
+@dataclass
+class _Sitting:
+    """What this run of ``aqd start`` has saved, for an honest message on Ctrl-C."""
+
+    centre: str | None = None
+    programmes: int = 0
+    interview: Interview | None = None
+
+    def saved(self) -> str:
+        done = []
+        if self.centre is not None:
+            done.append(f"centre {self.centre} registered")
+        if self.programmes:
+            done.append(f"{plural(self.programmes, 'programme')} registered")
+        answered = self.interview.answered if self.interview else 0
+        if answered:
+            done.append(f"{plural(answered, 'answer')} saved")
+        if not done:
+            return "Nothing was saved this time."
+        return "Kept: " + ", ".join(done) + "; nothing you gave is lost."
+
+
 def start(
     ctx: typer.Context,
     year: str | None = YEAR_OPTION,
     centre: str | None = CENTRE_OPTION,
-    programme: list[str] = typer.Option(
-        [], "--programme", "-p", help="Only this programme (repeatable)."
-    ),
+    programme: list[str] = PROGRAMME_OPTION,
     answers: Path | None = typer.Option(
         None, "--answers", help="Answer from a TOML, JSON or YAML file instead of prompts."
     ),
@@ -190,21 +213,22 @@ def start(
         return
     if not _has_terminal():
         raise InputError("`wblqa aqd start` asks questions, and there is no terminal to ask on.",
-                         hint=NO_TTY_HINT)  # fmt: skip
+                         hint=_no_tty_hint(academic_year, centre))  # fmt: skip
+    sitting = _Sitting()
     try:
-        _start_interactive(s, bank, academic_year, centre, programme, review)
+        _start_interactive(s, bank, academic_year, centre, programme, review, sitting)
     except (KeyboardInterrupt, EOFError):
-        again = " ".join(
-            ["wblqa aqd start"]
-            + ([f"--year {year}"] if year else [])
-            + ([f"--centre {centre}"] if centre else [])
-            + [f"--programme {code}" for code in programme]
-        )
-        sys.stderr.write(
-            "\nStopped. Every answer you gave is saved. "
-            f"Run `{again}` to carry on where you left off.\n"
-        )
+        hint = again("start", academic_year, centre, programme)
+        stopped = f"Stopped. {sitting.saved()} Run `{hint}` to carry on where you left off."
+        sys.stderr.write(f"\n{wrap(stopped)}\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _no_tty_hint(year: AcademicYear, centre: str | None) -> str:
+    return (
+        f"Answer from a file instead: `{again('template', year, centre)} -o answers.toml` writes "
+        f"one to fill in, then `{again('start', year, centre)} --answers answers.toml`."
+    )
 
 
 def _start_from_file(
@@ -221,71 +245,65 @@ def _start_from_file(
 
     stored = answers_of(s, existing, bank, (number, year))
     groups = list(list_groups(s, number, year.label))
-    given = read_answers(document, str(path), bank, codes, stored, groups)
+    read = read_answers(document, str(path), bank, codes, stored, groups)
     declaration = existing or open_declaration(s, number, year.label, bank.version)
-    changed = save_answers(s, declaration, given, bank.version, how=f"file {path.name}")
+    changed = save_answers(s, declaration, read.given, bank.version, how=f"file {path.name}")
     say(
-        f"Read {len(given)} answers from {safe(path)}: {changed} saved, "
-        f"{len(given) - changed} unchanged. See what is left with `wblqa aqd status`."
+        f"Read {plural(len(read.given), 'answer')} from {safe(path)}: {changed} saved, "
+        f"{len(read.given) - changed} unchanged. "
+        f"See what is left with `{again('status', year, centre)}`."
     )
+    if read.ignored:
+        by_scope: dict[str, list[str]] = {}
+        for programme, qid in read.ignored:
+            by_scope.setdefault(programme or "centre", []).append(qid)
+        which = "; ".join(f"{scope}: {', '.join(ids)}" for scope, ids in by_scope.items())
+        note(
+            f"Ignored {plural(len(read.ignored), 'answer')} to questions that do not apply "
+            f"given your other answers ({which})."
+        )
 
 
 def _start_interactive(
-    s: Store, bank: Bank, year: AcademicYear, centre: str | None, only: list[str], review: bool
+    s: Store,
+    bank: Bank,
+    year: AcademicYear,
+    centre: str | None,
+    only: list[str],
+    review: bool,
+    sitting: _Sitting,
 ) -> None:
     from wblqa_cli.aqd.answers import Given
     from wblqa_cli.aqd.interview import Interview
-    from wblqa_cli.aqd.progress import missing
     from wblqa_cli.errors import ActionNeeded
     from wblqa_cli.store.aqd import open_declaration, previous_answers, save_answers
     from wblqa_cli.store.centres import default_centre, get_centre, list_programmes
 
-    number = default_centre(s, centre) or _prompt_centre(s)
+    number = default_centre(s, centre) or _prompt_centre(s, sitting)
     if not list_programmes(s, number):
-        _prompt_programmes(s, number, year)
+        _prompt_programmes(s, number, year, sitting)
     programmes = centre_programmes(s, number, only, year)
     declaration = open_declaration(s, number, year.label, bank.version)
     if declaration.submitted:
         raise ActionNeeded(
             f"The {year} declaration of centre {number} is already submitted.",
-            hint=f"To change it, run `wblqa aqd reopen --year {year} --reason TEXT` first.",
+            hint=f"To change it, run `{again('reopen', year, centre)} --reason TEXT` first.",
         )
-    answers = answers_of(s, declaration, bank)
+    answers = answers_of(s, declaration, bank, (number, year))
 
     def save(given: Given) -> None:
         save_answers(s, declaration, [given], bank.version, how="prompt")
 
-    name = get_centre(s, number).name
-    interview = Interview(
+    interview = sitting.interview = Interview(
         bank=bank,
         programmes=[(p.code, p.title) for p in programmes],
         answers=answers,
         save=save,
         out=say,
-        centre_label=f"{number} {name}",
+        centre_label=f"{number} {get_centre(s, number).name}",
         defaults=previous_answers(s, number, year.previous().label, bank),
         review=review,
     )
-    scope = f", {len(programmes)} programme(s)" if programmes else ", no programmes yet"
-    say(
-        f"Annual Quality Declaration {year} for centre {number}{scope}. "
-        "Each answer is saved as you give it; press Ctrl-C to stop at any time."
-    )
+    say(_welcome(bank, year, number, [p.code for p in programmes], answers, review))
     interview.run()
-    codes = [p.code for p in programmes]
-    left = missing(bank, codes, interview.answers)
-    if interview.skipped or left:
-        say(
-            f"\n{interview.answered} answer(s) saved this time; {len(left)} required question(s) "
-            "still open. Run `wblqa aqd start` again to answer them."
-        )
-    elif interview.answered == 0 and not review:
-        say(
-            "Nothing left to answer. Go through your answers again with "
-            "`wblqa aqd start --review`, or submit with `wblqa aqd submit`."
-        )
-    else:
-        say(
-            f"\nAll questions answered ({interview.answered} saved this time). Check with "
-            "`wblqa aqd status`, then submit with `wblqa aqd submit`."
-        )
+    _farewell(bank, year, centre, only, [p.code for p in programmes], interview)

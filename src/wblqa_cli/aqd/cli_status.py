@@ -10,6 +10,7 @@ import typer
 from wblqa_cli.aqd.cli_common import (
     CENTRE_OPTION,
     YEAR_OPTION,
+    again,
     answers_of,
     coverage_of,
     declaration_or_none,
@@ -18,6 +19,7 @@ from wblqa_cli.aqd.cli_common import (
     resolve_year,
 )
 from wblqa_cli.cli_common import JSON_OPTION, store
+from wblqa_cli.dates import days_text
 from wblqa_cli.output import console, fmt_date, print_json, safe, say, table
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from wblqa_cli.aqd.answers import Answer, Key
     from wblqa_cli.aqd.bank import Bank
     from wblqa_cli.aqd.coverage import Coverage
+    from wblqa_cli.aqd.date_checks import DateFinding
     from wblqa_cli.aqd.deadlines import Deadline
     from wblqa_cli.aqd.progress import ScopeStatus
     from wblqa_cli.dates import AcademicYear
@@ -54,7 +57,7 @@ def status(
         print_json(_as_json(view, get_centre(s, view.number).name, today))
         return
     _print_progress(view, today)
-    _print_open_items(view)
+    _print_open_items(view, centre)
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,11 @@ class _View:
     deadline: Deadline
     state: str
     complete: bool
+    dates: list[DateFinding]
 
 
 def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | None) -> _View:
+    from wblqa_cli.aqd.date_checks import date_findings, load_checks
     from wblqa_cli.aqd.deadlines import deadline_for
     from wblqa_cli.aqd.progress import statuses
     from wblqa_cli.store.aqd import user_deadlines
@@ -108,6 +113,7 @@ def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | Non
         complete=complete,
         coverage=covered,
         groups=groups,
+        dates=date_findings(load_checks(), [p.code for p in programmes], answers),
     )
 
 
@@ -126,6 +132,7 @@ def _as_json(v: _View, centre_name: str, today: dt.date) -> dict[str, Any]:
         "complete": v.complete,
         "deadline": v.deadline.as_json(today),
         "coverage": v.coverage.as_json() | {"groups": {g: list(m) for g, m in v.groups.items()}},
+        "date_checks": [f.as_json() for f in v.dates],
         "scopes": [
             {
                 "programme": sc.programme,
@@ -156,7 +163,7 @@ def _print_progress(v: _View, today: dt.date) -> None:
         f"{safe(v.state)}{safe(on)}"
     )
     left = deadline.days_left(today)
-    when = f"{left} days left" if left >= 0 else f"{-left} days ago"
+    when = f"{days_text(left)} left" if left >= 0 else f"{days_text(-left)} ago"
     say(f"Deadline: {fmt_date(deadline.deadline)} ({when})")
     if deadline.note:
         say(f"[yellow]{safe(deadline.note)}[/yellow]")
@@ -180,19 +187,25 @@ def _print_progress(v: _View, today: dt.date) -> None:
         say("[yellow]No programmes yet: add them with `wblqa programme add`.[/yellow]")
 
 
-def _print_open_items(v: _View) -> None:
-    """What is missing, what is flagged, and whether it can be submitted."""
+def _print_open_items(v: _View, centre: str | None) -> None:
+    """What is missing, what is flagged, dates out of order, and whether it can be submitted."""
     gaps = [(sc.programme, qid) for sc in v.scopes for qid in sc.missing]
     if gaps:
         say(f"[bold]Missing ({len(gaps)})[/bold]")
         for key in gaps[:20]:
             say("  " + question_label(v.bank, key))
         if len(gaps) > 20:
-            say(f"  … and {len(gaps) - 20} more (see `wblqa aqd status --json`).")
+            more = again("status", v.academic_year, centre, (), "--json")
+            say(f"  … and {len(gaps) - 20} more (see `{more}`).")
     flagged = [f for sc in v.scopes for f in sc.flagged]
     if flagged:
         say(f"[bold]Flagged for action ({len(flagged)})[/bold]")
         for f in flagged:
             say("  " + question_label(v.bank, (f.programme, f.question.id)))
+    if v.dates:
+        say(f"[bold]Dates to check ({len(v.dates)})[/bold]")
+        for d in v.dates:
+            say(f"  {d.programme or 'centre':<12} {d.check.strength.upper()} {d.text}")
+            say(f"  {'':<12} [dim]Source: {d.check.source}[/dim]")
     if v.complete and v.state == "open":
-        say("Complete: submit it with `wblqa aqd submit`.")
+        say(f"Complete: submit it with `{again('submit', v.academic_year, centre)}`.")

@@ -27,10 +27,12 @@ class Coverage:
 
     @property
     def reason(self) -> str:
-        n = len(self.covered)
+        from wblqa_cli.output import plural
+
+        n = plural(len(self.covered), "programme")
         if self.fixed:
-            return f"{n} programme(s), as when it was submitted"
-        return f"{n} programme(s) delivered in {self.year}"
+            return f"{n}, as when it was submitted"
+        return f"{n} delivered in {self.year}"
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -73,7 +73,7 @@ def export_values(
         """(question, value, section, wording, value as JSON, flagged) of a stored answer."""
         q, section, wording = about(qid)
         value = decode(q, text)
-        flagged = q is not None and q.expect is not None and value is not None and value != q.expect
+        flagged = q is not None and q.flags(value)
         return q, value, section, wording, to_json_value(value), flagged
 
     stamps: dict[datetime, str] = {}

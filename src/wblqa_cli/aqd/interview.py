@@ -14,29 +14,15 @@ from typing import Any
 from wblqa_cli.aqd import prompting
 from wblqa_cli.aqd.answers import Answer, Given, Key, coerce, display
 from wblqa_cli.aqd.bank import Bank, Question, Value
-from wblqa_cli.aqd.walk import Slot, next_unanswered, walk
+from wblqa_cli.aqd.menu import HELP, SKIP, menu_spec
+from wblqa_cli.aqd.walk import Slot, next_unanswered, overall, reach, scope_values, walk
 from wblqa_cli.errors import InputError
 from wblqa_cli.output import safe
-
-HELP = "?help"
-SKIP = "?skip"
 
 
 @dataclass(frozen=True)
 class Skip:
     """The person chose to come back to a question later."""
-
-
-def _select_choices(q: Question) -> list[dict[str, Any]]:
-    if q.type == "yes-no":
-        options = [{"name": "Yes", "value": "yes"}, {"name": "No", "value": "no"}]
-    else:
-        options = [{"name": c, "value": c} for c in q.choices]
-    return [
-        *options,
-        {"name": "Show help for this question", "value": HELP},
-        {"name": "Skip for now (come back to it later)", "value": SKIP},
-    ]
 
 
 def _validator(q: Question) -> Callable[[str], bool | str]:
@@ -54,14 +40,13 @@ def _validator(q: Question) -> Callable[[str], bool | str]:
 
 def prompt_spec(q: Question, default: Value | None) -> dict[str, Any]:
     """The questionary prompt for ``q`` as plain data (no questionary import here)."""
-    spec: dict[str, Any] = {"name": "answer", "message": q.question, "qmark": "?"}
     if q.type in ("yes-no", "choice"):
-        choices = _select_choices(q)
-        spec.update(type="select", choices=choices, use_shortcuts=True)
+        options = (
+            [("Yes", "yes"), ("No", "no")] if q.type == "yes-no" else [(c, c) for c in q.choices]
+        )
         # A saved answer no longer offered (the bank changed) is not a default.
-        if default is not None and display(default) in [c["value"] for c in choices]:
-            spec["default"] = display(default)
-        return spec
+        return menu_spec(q.question, options, None if default is None else display(default))
+    spec: dict[str, Any] = {"name": "answer", "message": q.question, "qmark": "?"}
     blank = "leave blank to skip for now" if q.required else "leave blank if none"
     kind = {"date": "a date, e.g. 14/10/2025 · ",
             "dates": "one or more dates, e.g. 14/10/2025; 2/3/2026 · "}.get(q.type, "")  # fmt: skip
@@ -86,6 +71,23 @@ def comment_spec(q: Question, current: str | None) -> dict[str, Any]:
     if current:
         spec["default"] = current
     return spec
+
+
+def keep_comment_spec(comment: str) -> dict[str, Any]:
+    """Asked in a review when an answer with a comment changes: does the comment still hold?"""
+    return {
+        "type": "confirm",
+        "name": "answer",
+        "qmark": "!",
+        "message": f"Your answer changed. Keep its comment ({comment!r})?",
+        "default": False,
+    }
+
+
+FINAL_NOTE = (
+    "Last come the centre's final declarations. They are asked after every programme "
+    "because they confirm the whole declaration: answer them once everything above is right."
+)
 
 
 @dataclass
@@ -114,6 +116,8 @@ class Interview:
             return
         if self._last_heading is None or self._last_heading[0] != slot.programme:
             if slot.programme is None:
+                if self._after_programmes(slot):
+                    self.out(f"\n{FINAL_NOTE}")
                 self.out(f"\n[bold]Centre {safe(self.centre_label)}[/bold]")
             else:
                 title = dict(self.programmes).get(slot.programme, "")
@@ -124,13 +128,24 @@ class Interview:
         self.out(f"[bold]{safe(self.bank.section(slot.question.section).title)}[/bold]")
         self._last_heading = here
 
+    def _after_programmes(self, slot: Slot) -> bool:
+        """Whether a centre question comes after the programme blocks (a final declaration)."""
+        if not self.codes:
+            return False
+        blocks = self.bank.blocks()
+        at = next(i for i, (_, qs) in enumerate(blocks) if slot.question in qs)
+        return any(scope == "programme" for scope, _ in blocks[:at])
+
     def _progress(self, slot: Slot) -> str:
+        scope = "centre" if slot.programme is None else "programme"
+        here = reach(self.bank.of_scope(scope), scope_values(self.answers, slot.programme))
         where = (
             "Centre"
             if slot.programme is None
             else f"Programme {slot.programme_index} of {slot.programme_total} ({slot.programme})"
         )
-        return f"{where} · question {slot.index} of {slot.total}"
+        total = overall(self.bank, self.codes, self.answers)
+        return f"{where} · question {here.of(slot.index)} · {total.of()} answered in all"
 
     def ask_slot(self, slot: Slot) -> Given | Skip:
         """Ask one question until it is answered or skipped (help re-asks it)."""
@@ -144,6 +159,8 @@ class Interview:
             self.out(f"[dim]Last year you answered: {safe(display(last_year.value))}[/dim]")
         elif saved is not None:
             self.out(f"[dim]Saved answer: {safe(display(saved.value) or '(left blank)')}[/dim]")
+            if saved.comment:
+                self.out(f"[dim]Saved comment: {safe(saved.comment)}[/dim]")
         while True:
             raw = prompting.ask(prompt_spec(q, default))
             text = raw.strip() if isinstance(raw, str) else raw
@@ -163,7 +180,15 @@ class Interview:
             except InputError as exc:
                 self.out(f"[red]{safe(exc.message)}[/red]")
                 continue
-            return Given(slot.programme, q.id, value, saved.comment if saved else None)
+            return Given(slot.programme, q.id, value, self._comment_kept(saved, value))
+
+    def _comment_kept(self, saved: Answer | None, value: Value) -> str | None:
+        """The saved comment, if the answer is unchanged or the person keeps it."""
+        if saved is None or not saved.comment:
+            return None
+        if saved.value == value or prompting.ask(keep_comment_spec(saved.comment)):
+            return saved.comment
+        return None
 
     def _record(self, given: Given) -> None:
         """Save one answer; a flagged one is saved first, then a comment is asked for."""
@@ -174,7 +199,7 @@ class Interview:
                 self.answers[given.key] = Answer(given.value, given.comment)
                 self.answered += 1
         q = self.bank.get(given.question_id)
-        if q is None or q.expect is None or given.value in (None, q.expect):
+        if q is None or not q.flags(given.value):
             return
         typed = prompting.ask(comment_spec(q, given.comment))
         comment = (typed or "").strip() or None

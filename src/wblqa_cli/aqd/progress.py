@@ -1,7 +1,7 @@
 """How far a declaration is: per scope, what applies, what is answered, missing, flagged.
 
-A flag is an answer that differs from what a compliant centre would say (an
-``expect`` mismatch). Nothing here touches the store or the terminal.
+A flag is an answer the bank marks as needing action (its ``flag_when``; for a
+yes-no question, any answer but its ``expect``). Nothing here touches the store or the terminal.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class Flag:
             "question": self.question.question,
             "answer": to_json_value(self.answer),
             "expected": self.question.expect,
+            "flag_when": list(self.question.flag_when),
         }
 
 
@@ -56,9 +57,7 @@ def scope_status(bank: Bank, programme: str | None, answers: Mapping[Key, Answer
         if q.required and ((programme, q.id) not in answers or values.get(q.id) is None)
     )
     flagged = tuple(
-        Flag(programme, q, values.get(q.id))
-        for q in answered
-        if q.expect is not None and values.get(q.id) is not None and values[q.id] != q.expect
+        Flag(programme, q, values.get(q.id)) for q in answered if q.flags(values.get(q.id))
     )
     return ScopeStatus(programme, len(qs), len(answered), missing, flagged)
 

@@ -56,6 +56,64 @@ def applicable(
     return out
 
 
+@dataclass(frozen=True)
+class Reach:
+    """How many questions a scope (or a whole declaration) holds so far, and how sure that is.
+
+    ``undecided`` questions wait on a condition not yet answered: they are
+    counted, so the total only ever falls as conditions are answered, and
+    ``exact`` is False until none is left ("of about N").
+    """
+
+    answered: int
+    applicable: int
+    undecided: int
+
+    @property
+    def total(self) -> int:
+        return self.applicable + self.undecided
+
+    @property
+    def exact(self) -> bool:
+        return self.undecided == 0
+
+    def __add__(self, other: Reach) -> Reach:
+        return Reach(
+            self.answered + other.answered,
+            self.applicable + other.applicable,
+            self.undecided + other.undecided,
+        )
+
+    def of(self, count: int | None = None) -> str:
+        """``23 of 75`` or ``23 of about 75`` (``count`` defaults to the answered)."""
+        n = self.answered if count is None else count
+        return f"{n} of {'' if self.exact else 'about '}{self.total}"
+
+
+def reach(questions: Iterable[Question], scope_answers: Mapping[str, Value | None]) -> Reach:
+    """What one scope holds: questions that apply, and those whose condition is unanswered."""
+    applying: set[str] = set()
+    undecided: set[str] = set()
+    answered = 0
+    for q in questions:
+        target = q.when.question if q.when else None
+        if target is None or (target in applying and target in scope_answers):
+            if applies(q, scope_answers):
+                applying.add(q.id)
+                answered += q.id in scope_answers
+        elif target in applying or target in undecided:
+            undecided.add(q.id)
+    return Reach(answered, len(applying), len(undecided))
+
+
+def overall(bank: Bank, programmes: Sequence[str], answers: Mapping[Key, Answer]) -> Reach:
+    """The whole declaration: the centre's questions and every programme's."""
+    total = reach(bank.of_scope("centre"), scope_values(answers, None))
+    for code in programmes:
+        total += reach(bank.of_scope("programme"), scope_values(answers, code))
+    return total
+
+
 def walk(bank: Bank, programmes: Sequence[str], answers: Mapping[Key, Answer]) -> list[Slot]:
     """Every question that applies, in the order ``aqd start`` asks them."""
     slots: list[Slot] = []

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wblqa_cli.cli_common import JSON_OPTION, as_of, require_tty, store
+from wblqa_cli.cli_common import FORCE_OPTION, JSON_OPTION, as_of, require_tty, store
 from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
 from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
 
@@ -63,8 +63,9 @@ def init(
     output: str | None = typer.Option(
         None, "-o", "--output", help="Write the template to this file (default: stdout)."
     ),
+    force: bool = FORCE_OPTION,
 ) -> None:
-    """Write a commented arrangement file to fill in (refuses to overwrite a file)."""
+    """Write a commented arrangement file to fill in (--force to replace an existing one)."""
     from wblqa_cli.consortium.template import TEMPLATE
 
     if output is None:
@@ -72,12 +73,7 @@ def init(
         return
     from wblqa_cli.files import write_private
 
-    write_private(
-        Path(output),
-        TEMPLATE,
-        overwrite=False,
-        exists_hint="Choose another file name with -o, or remove the file first.",
-    )
+    write_private(Path(output), TEMPLATE, overwrite=force)
     # Plain echo, not rich: a long path must not be wrapped mid-command.
     typer.echo(f"Wrote {output}. Edit it, then run: wblqa consortium check {output}", err=True)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from wblqa_cli.cli_common import AS_OF_OPTION, YEAR_OPTION, store, year_and_day
+from wblqa_cli.cli_common import AS_OF_OPTION, FORCE_OPTION, YEAR_OPTION, store, year_and_day
 from wblqa_cli.output import note
 
 
@@ -17,6 +17,7 @@ def calendar(
     ),
     year: str | None = YEAR_OPTION,
     as_of_text: str | None = AS_OF_OPTION,
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Write the year's dated obligations as an iCalendar file for Outlook or Google Calendar.
 
@@ -44,5 +45,5 @@ def calendar(
     from wblqa_cli.files import write_private
 
     path = Path(output)
-    write_private(path, data)
+    write_private(path, data, overwrite=force)
     note(f"Wrote {len(obligations)} events for {academic_year} to {path}.")

@@ -123,9 +123,10 @@ def _say_programmes(p: Plan) -> None:
     for pp in p.programmes:
         for w in pp.warnings:
             say(f"[bold]! {safe(pp.code)}[/bold]: {safe(w)}")
-    for pp in p.programmes:
-        for n in pp.notes:
-            say(f"  {safe(pp.code)}: {safe(n)}")
+    from wblqa_cli.output import folded
+
+    for line in folded((pp.code, n) for pp in p.programmes for n in pp.notes):
+        say(f"  {safe(line)}")
 
 
 def _say_key_dates(p: Plan) -> None:

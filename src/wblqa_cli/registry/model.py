@@ -47,14 +47,18 @@ class Programme:
 
 
 def check_centre_number(value: str, context: str = "centre number") -> str:
-    """A centre number as Pearson issues it: letters and digits, no spaces."""
+    """A centre number as Pearson issues it: digits only (e.g. 12345), no spaces.
+
+    Up to 12 digits is wblqa's own bound (no source gives a length), wide
+    enough for any number Pearson issues and short enough to catch a paste error.
+    """
     number = value.strip()
-    if not re.fullmatch(r"[A-Za-z0-9]{1,12}", number):
+    if not re.fullmatch(r"[0-9]{1,12}", number):
         raise InputError(
-            f"{value!r} ({context}) is not a centre number: use the letters and digits "
-            "of your Pearson centre number, e.g. 12345."
+            f"{value!r} ({context}) is not a centre number: Pearson centre numbers are "
+            "digits only, e.g. 12345."
         )
-    return number.upper()
+    return number
 
 
 def check_programme_code(value: str, context: str = "programme code") -> str:

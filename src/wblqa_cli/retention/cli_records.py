@@ -10,7 +10,7 @@ import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, as_of, date_option, store
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, print_json, safe, say, show_progress, table
+from wblqa_cli.output import console, fmt_date, plural, print_json, safe, say, show_progress, table
 from wblqa_cli.retention.options import (
     AS_OF,
     KIND_HELP,
@@ -117,7 +117,7 @@ def import_(
                 count = insert_records(
                     s,
                     checked_import(source, known, digest),
-                    summary=lambda n: f"Imported {n} retention records from {name}",
+                    summary=lambda n: f"Imported {plural(n, 'retention record')} from {name}",
                     details=lambda: {"file": name, "sha256": digest.hexdigest()},
                     progress=p.advance,
                 )
@@ -129,7 +129,7 @@ def import_(
                 + (f" (and {len(seen) - 1} more ids)." if len(seen) > 1 else "."),
                 hint="Nothing was imported. Ids must be new; see `wblqa retention list`.",
             ) from None
-    say(f"Imported {count} retention records from {safe(name)}.")
+    say(f"Imported {plural(count, 'retention record')} from {safe(name)}.")
 
 
 def _record_table(records: list[StoredRecord], today: date) -> Any:
@@ -142,7 +142,7 @@ def _record_table(records: list[StoredRecord], today: date) -> Any:
         if r.hold_reason:
             note = f"held: {r.hold_reason}"
         elif r.disposed_at:
-            note = f"disposed {r.disposed_at:%d %b %Y} by {r.disposed_by}"
+            note = f"disposed {fmt_date(r.disposed_at)} by {r.disposed_by}"
         elif r.dispose_from is None:
             found = deadline(r.kind, r.triggers)
             note = found.reason if isinstance(found, Undetermined) else ""

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from wblqa_cli.errors import InputError
+from wblqa_cli.output import fmt_date
 from wblqa_cli.retention.deadline import (
     PENDING,
     Deadline,
@@ -143,7 +144,7 @@ def disposal_refusal(record: StoredRecord, today: date, rules: Rules | None = No
     found = deadline(record.kind, record.triggers, rules)
     if record.disposed_at is not None:
         return (
-            f"{record.ref} was disposed of already, on {record.disposed_at:%d %b %Y} "
+            f"{record.ref} was disposed of already, on {fmt_date(record.disposed_at)} "
             f"by {record.disposed_by}."
         )
     if record.hold_reason is not None:

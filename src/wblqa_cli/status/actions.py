@@ -18,6 +18,7 @@ from wblqa_cli.aqd.deadlines import Deadline
 from wblqa_cli.cycle.key_dates import KeyDate
 from wblqa_cli.cycle.plan import Plan
 from wblqa_cli.dates import days_text, long_date
+from wblqa_cli.output import plural
 from wblqa_cli.rules import table
 
 Level = Literal["overdue", "now", "soon", "info"]
@@ -180,7 +181,8 @@ def _aqd_actions(p: AqdProgress, today: date, soon: int) -> list[Action]:
                 Action(
                     "info",
                     "aqd",
-                    f"AQD {year} of {who} is submitted; {p.flagged} answer(s) flagged for action.",
+                    f"AQD {year} of {who} is submitted; "
+                    f"{plural(p.flagged, 'answer')} flagged for action.",
                     f"wblqa aqd status --year {year}",
                 )
             ]
@@ -283,7 +285,8 @@ def _arrangement_actions(a: ArrangementHealth, today: date, soon: int) -> list[A
             Action(
                 "now",
                 "consortium",
-                f"{a.name}: {len(a.failed)} prerequisite(s) failing (first: {a.failed[0]}).",
+                f"{a.name}: {plural(len(a.failed), 'prerequisite')} failing "
+                f"(first: {a.failed[0]}).",
                 check,
             )
         )
@@ -292,7 +295,7 @@ def _arrangement_actions(a: ArrangementHealth, today: date, soon: int) -> list[A
             Action(
                 "soon",
                 "consortium",
-                f"{a.name}: {len(a.warnings)} warning(s) (first: {a.warnings[0]}).",
+                f"{a.name}: {plural(len(a.warnings), 'warning')} (first: {a.warnings[0]}).",
                 check,
             )
         )
@@ -319,7 +322,7 @@ def _retention_actions(r: RetentionSummary, today: date, soon: int) -> list[Acti
             Action(
                 "now",
                 "retention",
-                f"{r.disposable} retention record(s) may be disposed of now.",
+                f"{plural(r.disposable, 'retention record')} may be disposed of now.",
                 f"wblqa retention due --as-of {today.isoformat()}",
             )
         )
@@ -328,7 +331,8 @@ def _retention_actions(r: RetentionSummary, today: date, soon: int) -> list[Acti
             Action(
                 "soon",
                 "retention",
-                f"{r.unknown} retention record(s) lack the date their "
+                f"{plural(r.unknown, 'retention record')} "
+                f"{'lacks' if r.unknown == 1 else 'lack'} the date their "
                 "period runs from; add it so their deadline can be worked out.",
                 "wblqa retention list --status unknown",
             )
@@ -338,7 +342,7 @@ def _retention_actions(r: RetentionSummary, today: date, soon: int) -> list[Acti
             Action(
                 "info",
                 "retention",
-                f"{r.on_hold} retention record(s) on hold (appeal, "
+                f"{plural(r.on_hold, 'retention record')} on hold (appeal, "
                 "complaint or malpractice): keep them until released.",
                 "wblqa retention list --status on-hold",
             )
@@ -348,7 +352,7 @@ def _retention_actions(r: RetentionSummary, today: date, soon: int) -> list[Acti
             Action(
                 "info",
                 "retention",
-                f"{r.next_count} more record(s) may be disposed of from "
+                f"{plural(r.next_count, 'more record')} may be disposed of from "
                 f"{long_date(r.next_dispose_from)}.",
                 None,
                 r.next_dispose_from,

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from wblqa_cli.aqd.answers import Answer, Given, Key, decode, display, encode
 from wblqa_cli.aqd.bank import Bank
+from wblqa_cli.dates import days_text
 from wblqa_cli.errors import ActionNeeded, InputError, NotFound
 from wblqa_cli.registry.facts import FACT_QUESTIONS
 from wblqa_cli.store import audit
@@ -254,11 +255,14 @@ def submit(
     bank: Bank,
     check: Callable[[dict[Key, Answer]], None],
     covered: Sequence[str] = (),
+    *,
+    days_late: int = 0,
 ) -> None:
     """Lock the declaration. ``check`` sees the saved answers and raises if incomplete.
 
     ``covered``: the programmes it covers, kept with it so that programmes
-    added later never join it.
+    added later never join it. ``days_late`` (after the deadline) is kept in
+    the audit entry.
     """
     with store.session() as session:
         _refuse_if_submitted(session, declaration)
@@ -280,8 +284,9 @@ def submit(
             "aqd.submit",
             ENTITY,
             declaration.entity_id,
-            f"Declaration {declaration.academic_year} submitted",
-            {"bank_version": bank.version, "programmes": sorted(covered)},
+            f"Declaration {declaration.academic_year} submitted"
+            + (f", {days_text(days_late)} late" if days_late else ""),
+            {"bank_version": bank.version, "programmes": sorted(covered), "days_late": days_late},
             user=user,
         )
 

@@ -26,7 +26,8 @@ def open_store(option: str | None = None, *, migrate: bool = True) -> Store:
             engine = server_engine(location)
         except Exception as exc:  # unknown dialect, missing driver, malformed URL
             hint = (
-                "For PostgreSQL use postgresql+psycopg://… and pip install 'wblqa[postgres]'."
+                "For PostgreSQL use postgresql+psycopg://… and install wblqa with its PostgreSQL "
+                "driver: from the wblqa folder, pipx install --force '.[postgres]'."
                 if isinstance(exc, ImportError) and "psycopg" in str(exc)
                 else None
             )

@@ -15,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from wblqa_cli.errors import ActionNeeded, InputError
+from wblqa_cli.output import plural
 from wblqa_cli.registry.facts import FactValue, changed
 from wblqa_cli.registry.model import Programme
 from wblqa_cli.store import audit, programme_facts
@@ -207,7 +208,7 @@ def references(session: Session, row: m.Programme) -> list[str]:
     found = []
     answers = session.exec(select(func.count()).where(m.AqdAnswer.programme_code == row.code)).one()
     if answers:
-        found.append(f"{answers} AQD answer(s)")
+        found.append(plural(answers, "AQD answer"))
     covered = session.exec(
         select(func.count()).where(m.AqdCoverage.programme_code == row.code)
     ).one()
@@ -217,7 +218,7 @@ def references(session: Session, row: m.Programme) -> list[str]:
         select(func.count()).where(m.RetentionRecord.programme_id == row.id)
     ).one()
     if records:
-        found.append(f"{records} retention record(s)")
+        found.append(plural(records, "retention record"))
     # Facts of a year the centre has a declaration for are that declaration's answers.
     facts = session.exec(
         select(func.count())

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from wblqa_cli.errors import ActionNeeded, InputError, NotFound
+from wblqa_cli.output import fmt_date
 from wblqa_cli.retention.records import (
     DISPOSABLE,
     DISPOSED,
@@ -163,12 +164,12 @@ def hold(store: Store, ref: str, reason: str) -> StoredRecord:
         row, record = _get(session, ref)
         if record.disposed_at is not None:
             raise InputError(
-                f"{ref} was disposed of on {record.disposed_at:%d %b %Y}; nothing to hold."
+                f"{ref} was disposed of on {fmt_date(record.disposed_at)}; nothing to hold."
             )
         if record.hold_reason is not None:
             raise InputError(
                 f"{ref} is on hold already ({record.hold_reason}, since "
-                f"{record.held_at:%d %b %Y} by {record.held_by})."
+                f"{fmt_date(record.held_at)} by {record.held_by})."
             )
         row.hold_reason, row.held_at, row.held_by = reason, m.utcnow(), user
         session.add(row)
