@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from wblqa_cli.cycle.calendar import Obligation
     from wblqa_cli.cycle.plan import Plan
     from wblqa_cli.dates import AcademicYear
+    from wblqa_cli.registry.model import Programme
     from wblqa_cli.status.actions import (
         AqdProgress,
         ArrangementHealth,
@@ -24,15 +25,33 @@ if TYPE_CHECKING:
     from wblqa_cli.store import Store
 
 
+def programmes_matched(s: Store) -> list[Programme]:
+    """The stored programmes, each with a current sector match.
+
+    A match missing (a store from before matches were kept) or found with other
+    sector data is found again once and stored for the next run.
+    """
+    from dataclasses import replace
+
+    from wblqa_cli.registry.programmes import refresh_matches
+    from wblqa_cli.store.centres import list_programmes, save_sector_matches
+
+    programmes = list_programmes(s)
+    fresh = refresh_matches(programmes)
+    if not fresh:
+        return programmes
+    save_sector_matches(s, fresh)
+    return [replace(p, sector_match=fresh[p.code]) if p.code in fresh else p for p in programmes]
+
+
 def verification_plan(s: Store, year: AcademicYear, today: date) -> Plan:
     """The year's verification plan of the stored programmes, with any deadline a user set."""
     from wblqa_cli.aqd.deadlines import deadline_for
     from wblqa_cli.cycle.plan import plan
     from wblqa_cli.store.aqd import user_deadlines
-    from wblqa_cli.store.centres import list_programmes
 
     aqd = deadline_for(year, user_deadlines(s))
-    return plan(list_programmes(s), year, today, aqd=aqd)
+    return plan(programmes_matched(s), year, today, aqd=aqd)
 
 
 def aqd_progress(s: Store, year: AcademicYear) -> list[AqdProgress]:

@@ -11,9 +11,11 @@ from wblqa_cli.cycle.rules import CycleRules, NamedSector, ScopeRule
 from wblqa_cli.cycle.sectors import (
     SectorGroup,
     TitleMatch,
+    data_version,
     match_title,
     normalise_title,
 )
+from wblqa_cli.registry.model import SectorMatch
 
 Basis = Literal["sector", "group", "title", "none"]
 
@@ -64,7 +66,23 @@ def title_hints(title: str, rules: CycleRules, group: SectorGroup | None = None)
 @functools.lru_cache(maxsize=4096)
 def _match(title: str, groups: tuple[SectorGroup, ...]) -> TitleMatch:
     """:func:`match_title`, remembered: a centre's programmes share a few titles."""
-    return match_title(title, groups)
+    return match_title(title, groups, suggest=False)
+
+
+@functools.lru_cache(maxsize=8)
+def _version(groups: tuple[SectorGroup, ...]) -> str:
+    return data_version(groups)
+
+
+def _title_group(
+    title: str, groups: tuple[SectorGroup, ...], stored: SectorMatch | None
+) -> tuple[SectorGroup | None, str | None]:
+    """The group and listed title the title matches: the stored match while it is current."""
+    if stored is not None and stored.version == _version(groups):
+        group = next((g for g in groups if g.code == stored.group), None)
+        return group, stored.title if group is not None else None
+    found = _match(title, groups)
+    return found.group, found.title
 
 
 def classify(
@@ -73,8 +91,13 @@ def classify(
     *,
     rules: CycleRules,
     groups: Sequence[SectorGroup],
+    match: SectorMatch | None = None,
 ) -> Scope:
-    """The scope of a programme from its stored sector (group code or named sector) or title."""
+    """The scope of a programme from its stored sector (group code or named sector) or title.
+
+    ``match`` is the title's stored match; it is used while it was found with
+    today's sector data, else the title is matched again.
+    """
     if sector and sector in rules.sectors:
         named = rules.sectors[sector]
         return Scope(named.rule, "sector", sector=named)
@@ -88,10 +111,8 @@ def classify(
             "set it again with `wblqa programme import`."
         )
         return Scope(rules.default, "none", hints=(hint, *title_hints(title, rules)))
-    found = _match(title, tuple(groups))
-    if found.group is not None:
-        hints = title_hints(title, rules, found.group)
-        return Scope(
-            rules.listed_group, "title", group=found.group, matched_title=found.title, hints=hints
-        )
+    group, listed = _title_group(title, tuple(groups), match)
+    if group is not None:
+        hints = title_hints(title, rules, group)
+        return Scope(rules.listed_group, "title", group=group, matched_title=listed, hints=hints)
     return Scope(rules.default, "none", hints=title_hints(title, rules))

@@ -48,6 +48,9 @@ def add(
     add_programme(s, programme)
     where = f" for centre {programme.centre_number}" if programme.centre_number else ""
     sector_note = f", sector {programme.sector}" if programme.sector else ""
+    match = programme.sector_match
+    if not programme.sector and match is not None and match.group is not None:
+        sector_note = f", sector {match.group} ({match.explained} there)"
     say(f"Programme {programme.code} ({programme.title}) registered{where}{sector_note}.")
 
 
@@ -77,7 +80,7 @@ def list_(
             p.code,
             p.title,
             p.centre_number or "—",
-            p.sector or "—",
+            p.sector_shown or "—",
             fmt_date(p.dcs_expiry),
             ", ".join(fmt_date(d) for d in p.expected_certification) or "—",
         )

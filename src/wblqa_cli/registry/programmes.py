@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from wblqa_cli.errors import InputError, where
 from wblqa_cli.registry.model import (
     Programme,
+    SectorMatch,
     check_centre_number,
     check_programme_code,
     check_text,
 )
+
+if TYPE_CHECKING:
+    from wblqa_cli.cycle.sectors import SectorGroup
 
 CSV_REQUIRED = ("code", "title")
 CSV_OPTIONAL = ("centre", "sector", "dcs_expiry", "expected_certification")
@@ -29,18 +34,44 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
-def resolve_sector(value: str | None, title: str, context: str = "--sector") -> str | None:
-    """A sector as stored: a group code (``214``) or a named sector (``construction``).
+def match_sector(title: str, groups: tuple[SectorGroup, ...] | None = None) -> SectorMatch:
+    """The sector group ``title`` is listed in (exactly or by a close spelling), or none."""
+    from wblqa_cli.cycle.rules import load_sector_groups
+    from wblqa_cli.cycle.sectors import data_version, match_title
 
-    Given nothing, the title is looked up among the sector groups.
+    groups = load_sector_groups() if groups is None else groups
+    found = match_title(title, groups, suggest=False)
+    how = "none" if found.group is None else "exact" if found.exact else "close"
+    code = found.group.code if found.group is not None else None
+    return SectorMatch(code, how, found.title, data_version(groups))
+
+
+def refresh_matches(programmes: Sequence[Programme]) -> dict[str, SectorMatch]:
+    """Matches found again for the programmes whose stored one is missing or stale
+    (found with other sector data): code → the match today's data gives."""
+    from wblqa_cli.cycle.rules import load_sector_groups
+    from wblqa_cli.cycle.sectors import data_version
+
+    groups = load_sector_groups()
+    version = data_version(groups)
+    return {
+        p.code: match_sector(p.title, groups)
+        for p in programmes
+        if p.sector_match is None or p.sector_match.version != version
+    }
+
+
+def resolve_sector(value: str | None, title: str, context: str = "--sector") -> str | None:
+    """A sector tag as stored: a group code (``214``) or a named sector (``construction``).
+
+    Given nothing, there is no tag: the title's match is kept apart (:func:`match_sector`).
     """
     from wblqa_cli.cycle.rules import load_sector_groups
-    from wblqa_cli.cycle.sectors import find_group, match_title
+    from wblqa_cli.cycle.sectors import find_group
 
     groups = load_sector_groups()
     if value is None or not value.strip():
-        found = match_title(title, groups)
-        return found.group.code if found.group is not None else None
+        return None
     group = find_group(value.strip(), groups)
     if group is not None:
         return group.code
@@ -81,6 +112,7 @@ def build_programme(
         sector=resolve_sector(sector[0], clean_title, sector[1]),
         dcs_expiry=dcs_expiry,
         expected_certification=tuple(sorted(set(expected))),
+        sector_match=match_sector(clean_title),
     )
 
 

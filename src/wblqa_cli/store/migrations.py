@@ -240,6 +240,18 @@ def m005_postgresql_audit_guard(op: Operations) -> None:
     )
 
 
+def m008_programme_sector_match(op: Operations) -> None:
+    """Each programme's sector-group match, stored instead of found again on every screen.
+
+    The group found from the title (null when none), how it was found (exact,
+    close, none), the listed title matched and the fingerprint of the sector
+    data it was found with. Existing programmes start with none: the first
+    screen that needs them finds and stores them once.
+    """
+    for name in ("group", "how", "title", "version"):
+        op.add_column("programme", sa.Column(f"sector_match_{name}", sa.String(), nullable=True))
+
+
 #: Every migration, in order. Append; never reorder, rename or edit a released one.
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "centres_programmes_audit", m001_centres_programmes_audit),
@@ -247,6 +259,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (3, "aqd", m003_aqd),
     (4, "arrangements", m004_arrangements),
     (5, "postgresql_audit_guard", m005_postgresql_audit_guard),
+    (8, "programme_sector_match", m008_programme_sector_match),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

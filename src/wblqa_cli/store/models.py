@@ -28,6 +28,11 @@ class Programme(SQLModel, table=True):
     sector: str | None = None
     dcs_expiry: dt.date | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+    # The title's sector-group match (migration 8): found when the title is saved.
+    sector_match_group: str | None = None
+    sector_match_how: str | None = None
+    sector_match_title: str | None = None
+    sector_match_version: str | None = None
 
 
 class ExpectedCertification(SQLModel, table=True):
