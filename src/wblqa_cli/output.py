@@ -40,6 +40,74 @@ def print_json(document: object) -> None:
     sys.stdout.flush()
 
 
+class Streamed:
+    """A JSON array whose items come from an iterable, written as they come.
+
+    In a document given to :func:`stream_json`, it stands for a list that is
+    never held in memory whole (the rows of a large listing).
+    """
+
+    def __init__(self, items: Iterable[object]) -> None:
+        self.items = items
+
+
+def _fast_json(value: object) -> str:
+    """``to_json(value)``, by orjson where it can (the same text for what wblqa writes:
+    text, whole numbers, booleans, null, dates and times); the standard library otherwise."""
+    if isinstance(value, float) or not isinstance(value, (dict, list, tuple)):
+        return to_json(value)
+    import orjson
+
+    try:
+        return orjson.dumps(
+            value,
+            default=_default,
+            option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME,
+        ).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError: e.g. a key that is not text, a huge number
+        return to_json(value)
+
+
+def _json_chunks(value: object, level: int) -> Iterator[str]:
+    """The text of ``value`` as ``to_json`` writes it at nesting ``level``, piece by piece.
+
+    A :class:`Streamed` array may be a value of a dict or an item of another
+    :class:`Streamed`; anything else is written whole.
+    """
+    pad = "  " * level
+    if isinstance(value, dict) and any(isinstance(v, Streamed) for v in value.values()):
+        yield "{"
+        for i, (key, item) in enumerate(value.items()):
+            yield ("," if i else "") + "\n" + pad + "  " + json.dumps(str(key), ensure_ascii=False)
+            yield ": "
+            yield from _json_chunks(item, level + 1)
+        yield "\n" + pad + "}"
+    elif isinstance(value, Streamed):
+        empty = True
+        for item in value.items:
+            yield ("[" if empty else ",") + "\n" + pad + "  "
+            yield from _json_chunks(item, level + 1)
+            empty = False
+        yield "[]" if empty else "\n" + pad + "]"
+    else:
+        text = _fast_json(value)
+        yield text.replace("\n", "\n" + pad) if level else text
+
+
+def stream_json(document: object) -> None:
+    """Write one JSON document to stdout as :func:`print_json` does, its :class:`Streamed`
+    arrays item by item: the output is the same text, the memory that of one item."""
+    write = sys.stdout.write
+    batch: list[str] = []
+    for chunk in _json_chunks(document, 0):
+        batch.append(chunk)
+        if len(batch) >= 512:
+            write("".join(batch))
+            batch.clear()
+    write("".join(batch) + "\n")
+    sys.stdout.flush()
+
+
 def console() -> Console:
     from rich.console import Console
 
