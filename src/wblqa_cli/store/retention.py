@@ -325,11 +325,19 @@ def summary(store: Store, today: date) -> RetentionSummary:
     disposed of, are on hold, lack a trigger date or are still kept, and the
     next day on which more become disposable (with how many).
     """
-    counts: dict[str, int] = {}
+    statuses = (DISPOSABLE, ON_HOLD, UNKNOWN, RETAIN)
+    # One pass over the table, counting each status: four counts through the
+    # dispose_from index read most rows four times over (slower on every engine).
+    tally = sa.select(
+        *(
+            sa.func.coalesce(
+                sa.func.sum(sa.case((sa.and_(*_status_filter(status, today)), 1), else_=0)), 0
+            )
+            for status in statuses
+        )
+    ).select_from(_R)
     with store.engine.connect() as conn:
-        for status in (DISPOSABLE, ON_HOLD, UNKNOWN, RETAIN):
-            query = sa.select(sa.func.count()).select_from(_R).where(*_status_filter(status, today))
-            counts[status] = int(conn.execute(query).scalar_one())
+        counts = dict(zip(statuses, map(int, conn.execute(tally).one()), strict=True))
         next_day = conn.execute(
             sa.select(_R.c.dispose_from, sa.func.count())
             .where(*_status_filter(RETAIN, today))
