@@ -19,6 +19,7 @@ from sqlalchemy import make_url
 
 from _aqd_helpers import CODES, complete_document, write_json
 from consortium_helpers import fixture_path
+from wblqa_cli.store.migrations import SCHEMA_VERSION
 
 YEAR = "2025-26"
 AS_OF = "2025-11-03"
@@ -117,7 +118,7 @@ def test_every_command_group_gives_the_same_results_on_postgresql(
             continue
         assert normalise(on_pg[name], pg_url, pg) == normalise(on_sqlite[name], sqlite, lite), name
     check = json.loads(on_pg["db check"])
-    assert check["schema_version"] == 5
+    assert check["schema_version"] == SCHEMA_VERSION
     assert check["audit_chain"] == "intact" and check["problems"] == []
     assert check["integrity"] == "n/a" and json.loads(on_sqlite["db check"])["integrity"] == "ok"
     assert check["audit_entries"] == json.loads(on_sqlite["db check"])["audit_entries"]
