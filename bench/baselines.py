@@ -164,20 +164,63 @@ def due(db: str, as_of: str) -> None:
 
 
 def export(db: str, year: str, out: str) -> None:
-    """``aqd export --format csv -o OUT``: read the answers, write one CSV row each."""
+    """``aqd export --format csv -o OUT``: the same file, the shortest way.
+
+    The same twelve columns: each answer with its centre, year, section and
+    question wording from the bank (tomllib), the answer as yes/no or text,
+    the time in ISO 8601 and whether it differs from a compliant answer; a
+    cell that a spreadsheet would run as a formula is prefixed with ``'``. It
+    skips what the seeded store never needs: answers to questions whose
+    condition no longer holds, and ordering within a scope by the bank.
+    """
+    import tomllib
+
+    bank = tomllib.loads(
+        (Path(__file__).resolve().parents[1] / "data" / "aqd_questions.toml").read_text("utf-8")
+    )
+    sections = {s["id"]: s["title"] for s in bank["sections"]}
+    questions = {
+        q["id"]: (sections[q["section"]], q["question"], q.get("expect")) for q in bank["questions"]
+    }
     conn = sqlite3.connect(db)
     rows = conn.execute(
-        "SELECT a.programme_code, p.title, a.question_id, a.value, a.comment, a.answered_at,"
-        " a.answered_by FROM aqd_answer a JOIN aqd_declaration d ON d.id = a.declaration_id"
+        "SELECT c.number, a.programme_code, p.title, a.question_id, a.value, a.comment,"
+        " a.answered_at, a.answered_by FROM aqd_answer a"
+        " JOIN aqd_declaration d ON d.id = a.declaration_id JOIN centre c ON c.id = d.centre_id"
         " LEFT JOIN programme p ON p.code = a.programme_code WHERE d.academic_year = ?"
         " ORDER BY a.programme_code IS NOT NULL, a.programme_code, a.id",
         (year,),
     )
+
+    def cell(value: object) -> object:
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+        return value
+
     with Path(out).open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["programme_code", "programme_title", "question_id", "answer", "comment"])
-        for code, title, qid, value, comment, at, by in rows:
-            w.writerow([code, title, qid, json.loads(value), comment, at, by])
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(
+            [
+                "academic_year", "centre_number", "programme_code", "programme_title", "section",
+                "question_id", "question", "answer", "comment", "answered_at", "answered_by",
+                "flagged",
+            ]
+        )  # fmt: skip
+        for centre, code, title, qid, value, comment, at, by in rows:
+            section, wording, expect = questions.get(qid, (None, None, None))
+            answer = json.loads(value)
+            stamp = datetime.fromisoformat(at).replace(tzinfo=UTC).isoformat(timespec="seconds")
+            flagged = expect is not None and answer is not None and answer != expect
+            w.writerow(
+                [
+                    year, centre, code, title, section, qid, wording, cell(answer), cell(comment),
+                    stamp, by, cell(flagged),
+                ]
+            )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -34,3 +34,30 @@ def test_retention_summary_of_an_empty_store_is_all_zero(invoke: Any) -> None:
     store.close()
     assert (found.disposable, found.on_hold, found.unknown, found.retained) == (0, 0, 0, 0)
     assert (found.next_dispose_from, found.next_count) == (None, 0)
+
+
+def test_export_keeps_walk_order_and_drops_answers_whose_condition_no_longer_holds() -> None:
+    from types import SimpleNamespace
+
+    from wblqa_cli.aqd.export import export_values
+
+    bank = load_bank()
+    at = datetime(2025, 10, 1, 9, 30, tzinfo=UTC)
+
+    def row(code: str | None, qid: str, value: str) -> Any:
+        return SimpleNamespace(programme_code=code, programme_title=code and f"T {code}",
+                               question_id=qid, value=value, comment=None, answered_at=at,
+                               answered_by="x")  # fmt: skip
+
+    done, when = "programme.standardisation.completed", "programme.standardisation.date"
+    rows = [row(None, "centre.wbl-group.selected", "true")]
+    for code, completed in (("P1", "true"), ("P2", "true"), ("P3", "false"), ("P4", "true")):
+        # stored out of walk order, the dependent answer first, plus a retired question
+        rows += [row(code, when, '"2025-09-01"'), row(code, done, completed),
+                 row(code, "programme.retired-long-ago", '"kept"')]  # fmt: skip
+    got = [(v[2], v[5]) for v in export_values(bank, "2025-26", "12345", rows)]
+    expect = [(None, "centre.wbl-group.selected")]
+    for code in ("P1", "P2", "P3", "P4"):
+        expect += [(code, done)] + ([] if code == "P3" else [(code, when)])
+        expect += [(code, "programme.retired-long-ago")]
+    assert got == expect
