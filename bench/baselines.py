@@ -3,6 +3,7 @@
     python bench/baselines.py check FILE AS_OF
     python bench/baselines.py import DB FILE
     python bench/baselines.py due DB AS_OF
+    python bench/baselines.py list DB AS_OF
     python bench/baselines.py export DB YEAR OUT
 
 Each does the same work as the wblqa command it is measured against, the
@@ -163,6 +164,50 @@ def due(db: str, as_of: str) -> None:
     sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
+def list_(db: str, as_of: str) -> None:
+    """``retention list --json``: every record with its status, one JSON document."""
+    today = date.fromisoformat(as_of)
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT r.ref, p.code, r.kind, r.cohort, r.learner, r.certified, r.received,"
+        " r.top_up_received, r.top_up_pending, r.retain_until, r.dispose_from, r.hold_reason,"
+        " r.held_at, r.held_by, r.disposed_at, r.disposed_by, r.disposal_note"
+        " FROM retention_record r JOIN programme p ON r.programme_id = p.id"
+        " ORDER BY p.code, r.kind, r.ref"
+    )
+
+    def stamp(text: str | None) -> str | None:
+        if text is None:
+            return None
+        return datetime.fromisoformat(text).replace(tzinfo=UTC).isoformat(timespec="seconds")
+
+    records = []
+    for (ref, code, kind, cohort, learner, certified, received, top_up, pending, retain,
+         dispose, hold, held_at, held_by, disposed_at, disposed_by, note) in rows:  # fmt: skip
+        if disposed_at is not None:
+            status = "disposed"
+        elif hold is not None:
+            status = "on-hold"
+        elif dispose is None:
+            status = "unknown"
+        else:
+            status = "disposable" if today >= date.fromisoformat(dispose) else "retain"
+        records.append(
+            {
+                "id": ref, "programme": code, "kind": kind, "cohort": cohort, "learner": learner,
+                "certified": certified, "received": received,
+                "top_up_received": "pending" if pending else top_up,
+                "retain_until": retain, "dispose_from": dispose, "status": status,
+                "hold": None if hold is None
+                else {"reason": hold, "at": stamp(held_at), "by": held_by},
+                "disposed": None if disposed_at is None
+                else {"at": stamp(disposed_at), "by": disposed_by, "note": note},
+            }
+        )  # fmt: skip
+    doc = {"as_of": as_of, "records": records}
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
 def export(db: str, year: str, out: str) -> None:
     """``aqd export --format csv -o OUT``: the same file, the shortest way.
 
@@ -225,4 +270,5 @@ def export(db: str, year: str, out: str) -> None:
 
 if __name__ == "__main__":
     command, *rest = sys.argv[1:]
-    {"check": check, "import": import_, "due": due, "export": export}[command](*rest)
+    commands = {"check": check, "import": import_, "due": due, "list": list_, "export": export}
+    commands[command](*rest)
