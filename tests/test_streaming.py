@@ -47,7 +47,8 @@ def _documents(draw: Any, depth: int = 2) -> tuple[Any, Any]:
     if depth:
         for key in draw(st.lists(st.text(max_size=6), min_size=1, max_size=2, unique=True)):
             items = draw(st.lists(_documents(depth - 1) | _plain.map(lambda v: (v, v)), max_size=4))
-            streamed[key] = Streamed(iter([s for s, _ in items]))
+            nested = any(isinstance(s, dict) for s, _ in items)
+            streamed[key] = Streamed(iter([s for s, _ in items]), nested=nested)
             plain[key] = [p for _, p in items]
     return streamed, plain
 

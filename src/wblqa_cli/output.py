@@ -47,8 +47,10 @@ class Streamed:
     never held in memory whole (the rows of a large listing).
     """
 
-    def __init__(self, items: Iterable[object]) -> None:
+    def __init__(self, items: Iterable[object], *, nested: bool = False) -> None:
         self.items = items
+        #: Whether its items hold streamed arrays themselves (else each is written whole).
+        self.nested = nested
 
 
 def _fast_json(value: object) -> str:
@@ -62,7 +64,8 @@ def _fast_json(value: object) -> str:
         return orjson.dumps(
             value,
             default=_default,
-            option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME,
+            # Dates and times as to_json writes them: ISO 8601, times to the second.
+            option=orjson.OPT_INDENT_2 | orjson.OPT_OMIT_MICROSECONDS,
         ).decode("utf-8")
     except TypeError:  # orjson.JSONEncodeError: e.g. a key that is not text, a huge number
         return to_json(value)
@@ -71,7 +74,7 @@ def _fast_json(value: object) -> str:
 def _json_chunks(value: object, level: int) -> Iterator[str]:
     """The text of ``value`` as ``to_json`` writes it at nesting ``level``, piece by piece.
 
-    A :class:`Streamed` array may be a value of a dict or an item of another
+    A :class:`Streamed` array may be a value of a dict or an item of a nested
     :class:`Streamed`; anything else is written whole.
     """
     pad = "  " * level
@@ -84,9 +87,13 @@ def _json_chunks(value: object, level: int) -> Iterator[str]:
         yield "\n" + pad + "}"
     elif isinstance(value, Streamed):
         empty = True
+        inner = "\n" + pad + "  "
         for item in value.items:
-            yield ("[" if empty else ",") + "\n" + pad + "  "
-            yield from _json_chunks(item, level + 1)
+            yield ("[" if empty else ",") + inner
+            if value.nested:
+                yield from _json_chunks(item, level + 1)
+            else:
+                yield _fast_json(item).replace("\n", inner)
             empty = False
         yield "[]" if empty else "\n" + pad + "]"
     else:

@@ -265,7 +265,7 @@ def _due_groups(rows: Iterator[tuple[Any, ...]], counts: dict[tuple[str, str], i
         for r in members:
             yield {"id": r[0], "cohort": r[4], "learner": r[5], "dispose_from": r[6]}
 
-    return Streamed(
+    groups = (
         {
             "programme": code,
             "title": title,
@@ -275,6 +275,7 @@ def _due_groups(rows: Iterator[tuple[Any, ...]], counts: dict[tuple[str, str], i
         }
         for (code, title, k), members in groupby(rows, key=lambda r: (r[1], r[2], r[3]))
     )
+    return Streamed(groups, nested=True)
 
 
 def _say_due_group(g: dict[str, Any], show_: int) -> None:
