@@ -197,3 +197,10 @@ def test_migration_8_keeps_programmes_and_their_matches_are_found(
     version = data_version(GROUPS)
     assert _stored(url)["OLD2"] == (BA, None, "214", "exact", version)
     assert _stored(url)["OLD1"][:2] == (BA, "214")  # a tag is never overwritten
+
+
+def test_tables_show_the_group_found_from_the_title(invoke: Any, centre: str) -> None:
+    assert invoke("programme", "add", "P1", "--title", BA).exit_code == 0
+    for args in (("programme", "list"), ("centre", "show", centre)):
+        row = next(line for line in invoke(*args).stdout.splitlines() if "P1" in line)
+        assert " 214 " in row, (args, row)
