@@ -156,3 +156,19 @@ def test_due_on_a_day_with_nothing_due(invoke: Any, stored: int) -> None:
     assert (out["total"], out["groups"]) == (0, [])
     human = invoke("retention", "due", "--as-of", "2019-01-01")
     assert "Nothing may be disposed of" in human.stdout
+
+
+def test_a_screen_of_due_records_reads_only_what_it_shows(stored: int) -> None:
+    import os
+    from itertools import groupby
+
+    from wblqa_cli.store import open_store
+    from wblqa_cli.store.retention import iter_due
+
+    store = open_store(os.environ["WBLQA_DB"])
+    day = date(2025, 10, 1)
+    every = list(iter_due(store, day))
+    first_two = list(iter_due(store, day, per_group=2))
+    store.close()
+    expect = [r for _, rows in groupby(every, key=lambda r: (r[1], r[3])) for r in list(rows)[:2]]
+    assert first_two == expect and len(first_two) == 4 and len(every) > 100

@@ -236,15 +236,17 @@ def due(
     from wblqa_cli.store.retention import due_counts, iter_due
 
     s, today = store(ctx), as_of(as_of_)
-    where = {"programme": programme, "kind": checked_kind(kind)}
+    where: dict[str, Any] = {"programme": programme, "kind": checked_kind(kind)}
     counts, held_back = due_counts(s, today, **where)
-    groups = _due_groups(iter_due(s, today, **where), counts)
     total = sum(counts.values())
     if json:
         from wblqa_cli.output import stream_json
 
+        groups = _due_groups(iter_due(s, today, **where), counts)
         stream_json({"as_of": today, "total": total, "held_back": held_back, "groups": groups})
         return
+    # A screen shows a few records a group: only those are read (one for a group's title).
+    groups = _due_groups(iter_due(s, today, **where, per_group=max(show_, 1)), counts)
     if not counts:
         say(f"Nothing may be disposed of on {fmt_date(today)}.")
     for g in groups.items:

@@ -198,26 +198,48 @@ def due_counts(
 
 
 def iter_due(
-    store: Store, today: date, *, programme: str | None = None, kind: str | None = None
+    store: Store,
+    today: date,
+    *,
+    programme: str | None = None,
+    kind: str | None = None,
+    per_group: int | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """Records that may be disposed of on ``today``, by programme, kind, date and id, as read.
 
     Each row: (ref, programme code, programme title, kind, cohort, learner, dispose_from).
+    With ``per_group``, only the first that many of each programme and kind (a
+    window in the query: a screen of a million records reads a few thousand).
     """
-    query = (
-        sa.select(
-            _R.c.ref,
-            _P.c.code,
-            _P.c.title,
-            _R.c.kind,
-            _R.c.cohort,
-            _R.c.learner,
-            _R.c.dispose_from,
-        )
-        .select_from(_R.join(_P, _R.c.programme_id == _P.c.id))
-        .where(*_status_filter(DISPOSABLE, today), *_record_filters(today, None, programme, kind))
-        .order_by(_P.c.code, _R.c.kind, _R.c.dispose_from, _R.c.ref)
+    columns = (
+        _R.c.ref,
+        _P.c.code,
+        _P.c.title,
+        _R.c.kind,
+        _R.c.cohort,
+        _R.c.learner,
+        _R.c.dispose_from,
     )
+    where = (*_status_filter(DISPOSABLE, today), *_record_filters(today, None, programme, kind))
+    joined = _R.join(_P, _R.c.programme_id == _P.c.id)
+    if per_group is None:
+        query = (
+            sa.select(*columns)
+            .select_from(joined)
+            .where(*where)
+            .order_by(_P.c.code, _R.c.kind, _R.c.dispose_from, _R.c.ref)
+        )
+    else:
+        rank = sa.func.row_number().over(
+            partition_by=(_P.c.code, _R.c.kind), order_by=(_R.c.dispose_from, _R.c.ref)
+        )
+        ranked = sa.select(*columns, rank.label("n")).select_from(joined).where(*where).subquery()
+        c = ranked.c
+        query = (
+            sa.select(c.ref, c.code, c.title, c.kind, c.cohort, c.learner, c.dispose_from)
+            .where(c.n <= per_group)
+            .order_by(c.code, c.kind, c.dispose_from, c.ref)
+        )
     return (tuple(r) for r in _stream(query, store))
 
 
