@@ -5,6 +5,7 @@
     python bench/baselines.py due DB AS_OF
     python bench/baselines.py list DB AS_OF
     python bench/baselines.py export DB YEAR OUT
+    python bench/baselines.py export-xlsx DB YEAR OUT
 
 Each does the same work as the wblqa command it is measured against, the
 shortest honest way: no validation messages, no progress, no audit entry.
@@ -268,7 +269,41 @@ def export(db: str, year: str, out: str) -> None:
             )  # fmt: skip
 
 
+def export_xlsx(db: str, year: str, out: str) -> None:
+    """``aqd export --format xlsx -o OUT``: the same rows through XlsxWriter, one pass.
+
+    The one library beyond the standard library here: the baseline for writing
+    a workbook is the library writing it, typed (text, date-time), nothing more.
+    """
+    import xlsxwriter
+
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT a.programme_code, p.title, a.question_id, a.value, a.comment, a.answered_at,"
+        " a.answered_by FROM aqd_answer a JOIN aqd_declaration d ON d.id = a.declaration_id"
+        " LEFT JOIN programme p ON p.code = a.programme_code WHERE d.academic_year = ?"
+        " ORDER BY a.programme_code IS NOT NULL, a.programme_code, a.id",
+        (year,),
+    )
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet()
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet.write_row(0, 0, ["programme_code", "programme_title", "question_id", "answer"])
+    for n, (code, title, qid, value, comment, at, by) in enumerate(rows, start=1):
+        sheet.write_row(n, 0, [code or "", title or "", qid, str(json.loads(value)), comment or ""])
+        sheet.write_datetime(n, 5, datetime.fromisoformat(at[:19]), stamp)
+        sheet.write_string(n, 6, by)
+    book.close()
+
+
 if __name__ == "__main__":
     command, *rest = sys.argv[1:]
-    commands = {"check": check, "import": import_, "due": due, "list": list_, "export": export}
+    commands = {
+        "check": check,
+        "import": import_,
+        "due": due,
+        "list": list_,
+        "export": export,
+        "export-xlsx": export_xlsx,
+    }
     commands[command](*rest)

@@ -165,7 +165,14 @@ def screens_module() -> Any:
 
 
 def all_cases() -> list[Case]:
-    return [*startup_cases(), *scale_module().cases(Case), *screens_module().cases(Case)]
+    from bench import report
+
+    return [
+        *startup_cases(),
+        *scale_module().cases(Case),
+        *screens_module().cases(Case),
+        *report.cases(Case),
+    ]
 
 
 def compile_sources() -> None:

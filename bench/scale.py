@@ -169,7 +169,7 @@ def cases(Case: Any) -> list[Any]:
             run([PY, str(HERE / "scale.py"), "seed-aqd", target, str(args.answers)], env)
 
     def export_fresh(w: Path) -> None:
-        for name in ("export.csv", "export-base.csv"):
+        for name in ("export.csv", "export-base.csv", "export.xlsx", "export-base.xlsx"):
             (w / name).unlink(missing_ok=True)
 
     return [
@@ -211,6 +211,27 @@ def cases(Case: Any) -> list[Any]:
             setup=export_setup,
             before_each=export_fresh,
         ),
+        Case(
+            "wblqa aqd export --format xlsx",
+            lambda w: wblqa(
+                w / "aqd.db",
+                "aqd",
+                "export",
+                "--year",
+                YEAR,
+                "--format",
+                "xlsx",
+                "-o",
+                str(w / "export.xlsx"),
+            ),
+            "python + sqlite3 + XlsxWriter",
+            lambda w: baseline("export-xlsx", w / "aqd.db", YEAR, w / "export-base.xlsx"),
+            setup=lambda w, args, env: (
+                None if (w / "aqd.db").exists() else export_setup(w, args, env)
+            ),
+            before_each=export_fresh,
+            notes=["XlsxWriter, constant memory: typed cells, frozen header, autofilter"],
+        ),
     ]
 
 
@@ -230,6 +251,8 @@ def compliant_answers(bank: Any) -> tuple[list[tuple[str, str]], list[tuple[str,
             return q.choices[0]
         if q.type == "date":
             return "2025-10-01"
+        if q.type == "dates":
+            return ["2025-10-01", "2026-06-30"]
         return '=HYPERLINK("x")  a note that looks like a formula'
 
     def scope(kind: str) -> list[tuple[str, str]]:
@@ -249,8 +272,9 @@ def seed_aqd(db: str, target: int) -> int:
     from wblqa_cli.registry.model import Centre, Programme
     from wblqa_cli.store import open_store
     from wblqa_cli.store.aqd import bulk_insert_answers, open_declaration
-    from wblqa_cli.store.centres import add_centre, save_programmes
+    from wblqa_cli.store.centres import add_centre
     from wblqa_cli.store.models import utcnow
+    from wblqa_cli.store.programme_changes import save_programmes
 
     bank = load_bank()
     centre_rows, programme_rows = compliant_answers(bank)
@@ -261,9 +285,10 @@ def seed_aqd(db: str, target: int) -> int:
     save_programmes(
         store,
         [
-            Programme(code, f"Pearson BTEC Level 3 Programme {i}", "12345")
+            (Programme(code, f"Pearson BTEC Level 3 Programme {i}", "12345"), {})
             for i, code in enumerate(codes)
         ],
+        YEAR,
     )
     declaration = open_declaration(store, "12345", YEAR, bank.version)
     now = utcnow()

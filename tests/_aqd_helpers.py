@@ -24,6 +24,8 @@ def answer_for(q: Question) -> Any:
         return q.choices[0]
     if q.type == "date":
         return "2025-10-01"
+    if q.type == "dates":
+        return ["2025-10-01"]
     return "Nothing to add."
 
 

@@ -60,6 +60,10 @@ def isolated(
     else:
         monkeypatch.setenv("WBLQA_DB", str(db))
     monkeypatch.setenv("WBLQA_USER", "tester")
+    # Reaching the crash handler fails the test (the exception goes through);
+    # a test of the handler itself unsets this.
+    monkeypatch.setenv("WBLQA_CRASH", "raise")
+    monkeypatch.setenv("WBLQA_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")

@@ -114,7 +114,7 @@ class Server:
         return self.url("wblqa_suite")
 
     def empty(self, url: str) -> None:
-        """Remove every row a test left (ids restart), keeping the schema.
+        """Remove every row a test left (ids restart), keeping the schema and giving a new id.
 
         Closes the test's connections first; the audit log's guard is a trigger,
         which ``session_replication_role = replica`` leaves aside for this.
@@ -129,8 +129,10 @@ class Server:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
         )
+        # As a new store: no rows but the random id its creation makes (migration 6).
         self.admin(
-            f"SET session_replication_role = replica; TRUNCATE {names} RESTART IDENTITY CASCADE",
+            f"SET session_replication_role = replica; TRUNCATE {names} RESTART IDENTITY CASCADE; "
+            "INSERT INTO setting (key, value) VALUES ('store_id', md5(random()::text))",
             database=name,
         )
 

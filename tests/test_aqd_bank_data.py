@@ -34,9 +34,9 @@ SOURCE_PREFIXES = (*(f"{name}:" for name in DOCUMENTS), f"{SUPPORT}:")
 TOP_KEYS = {"format", "version", "sections", "questions"}
 SECTION_KEYS = {"id", "title", "scope", "order"}
 QUESTION_KEYS = {"id", "section", "scope", "type", "question", "help", "required", "source"}
-OPTIONAL_QUESTION_KEYS = {"choices", "when", "expect"}
+OPTIONAL_QUESTION_KEYS = {"choices", "when", "expect", "reason"}
 SCOPES = {"centre", "programme"}
-TYPES = {"choice", "yes-no", "date", "text"}
+TYPES = {"choice", "yes-no", "date", "dates", "text"}
 
 SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUESTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
@@ -329,6 +329,10 @@ def test_bank_is_substantial(questions: list[dict[str, Any]]) -> None:
 def test_sources_use_an_allowed_short_name(questions: list[dict[str, Any]]) -> None:
     for q in questions:
         source = q["source"]
+        if source == "wblqa default":  # the tool's own question, saying why it asks
+            assert q.get("reason", "").strip(), q["id"]
+            continue
+        assert "reason" not in q, q["id"]
         assert source.startswith(SOURCE_PREFIXES), (q["id"], source)
         name, rest = _split_source(source)
         if name == SUPPORT:
@@ -433,7 +437,7 @@ def test_expected_certification_date_is_a_required_date(
     by_id: dict[str, dict[str, Any]],
 ) -> None:
     q = by_id["programme.certification.expected-date"]
-    assert q["type"] == "date"
+    assert q["type"] == "dates"  # one or more in a year
     assert q["required"] is True
     assert "when" not in q
 

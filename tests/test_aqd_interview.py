@@ -331,19 +331,39 @@ def test_start_on_submitted_declaration_is_refused(
 def test_start_registers_centre_and_programme_on_the_fly(
     invoke: Any, tty: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    setup = iter(["54321", "South Dale Training", True, "600/9999/9", "Business Skills", False])
+    setup = iter(["54321", "South Dale Training", True, "600/9999/9", "Business Skills", "", False])
 
     def answer(spec: dict[str, Any]) -> Any:
         return next(setup)
 
-    script = Script(answer=answer, interrupt_at=7)
+    script = Script(answer=answer, interrupt_at=8)
     monkeypatch.setattr(prompting, "ask", script)
     result = invoke("aqd", "start", "--year", "2025-26")
     assert result.exit_code == 130, result.output
     confirms = [s for s in script.asked if s["type"] == "confirm"]
     assert [c["default"] for c in confirms] == [True, False]
+    # The sector found from the title (none here) is shown, and can be kept or chosen.
+    assert "No sector group found from the title" in result.stdout
+    sector = next(s for s in script.asked if s["message"].startswith("Sector"))
+    assert "Enter keeps none" in sector["message"]
+    assert sector["validate"]("nonsense sector") is not True
+    assert sector["validate"]("construction") is True
     shown = json.loads(invoke("centre", "show", "54321", "--json").stdout)
     assert [p["code"] for p in shown["programmes"]] == ["600/9999/9"]
+
+
+def test_on_the_fly_registration_can_choose_a_sector(
+    invoke: Any, tty: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup = iter(["54321", "South Dale", True, "P1", "Level 3 Diploma in Managment", "none", False])
+    script = Script(answer=lambda spec: next(setup), interrupt_at=8)
+    monkeypatch.setattr(prompting, "ask", script)
+    result = invoke("aqd", "start", "--year", "2025-26")
+    assert result.exit_code == 130, result.output
+    assert "by a close match to the listed title" in result.stdout
+    assert "out of scope for Lead Standards Verification" in result.stdout
+    (p,) = json.loads(invoke("programme", "list", "--json").stdout)
+    assert p["sector"] is None  # the person said none
 
 
 def test_last_years_submitted_answers_are_offered(

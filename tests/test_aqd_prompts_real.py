@@ -8,6 +8,7 @@ that keys typed at them give the answers the walk expects.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,7 +21,13 @@ from wblqa_cli.aqd.bank import load_bank
 from wblqa_cli.aqd.interview import HELP, SKIP, comment_spec, prompt_spec
 
 BANK = load_bank()
-DEFAULTS = {"yes-no": False, "choice": None, "date": "2025-10-14", "text": "Saved note"}
+DEFAULTS = {
+    "yes-no": False,
+    "choice": None,
+    "date": "2025-10-14",
+    "dates": "2025-10-14; 2026-03-02",
+    "text": "Saved note",
+}
 
 
 @pytest.fixture
@@ -59,6 +66,15 @@ def test_text_prompt_validates_dates(keys: Any) -> None:
     assert keys(
         prompt_spec(q, None), "31/02/2026\r\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f28/02/2026\r"
     ) == ("28/02/2026")
+
+
+def test_text_prompt_takes_several_dates(keys: Any) -> None:
+    q = BANK.get("programme.certification.expected-date")
+    assert q is not None
+    spec = prompt_spec(q, None)
+    assert "one or more dates" in spec["instruction"]
+    typed = keys(spec, "2/3/2026; 31/02/2026\r" + "\x7f" * 10 + "15/07/2026\r")
+    assert coerce(q, typed, "answer") == (date(2026, 3, 2), date(2026, 7, 15))
 
 
 def test_comment_prompt(keys: Any) -> None:

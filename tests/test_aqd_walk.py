@@ -41,7 +41,7 @@ def answers_of(document: dict[str, Any]) -> dict[Key, Answer]:
 
 
 def test_shipped_bank_loads() -> None:
-    assert len(BANK.questions) == 56
+    assert len(BANK.questions) == 58
     assert BANK.version
     assert [scope for scope, _ in BANK.blocks()] == ["centre", "programme", "centre"]
 

@@ -77,7 +77,10 @@ def test_programme_add_looks_up_the_sector_and_lists(invoke, centre: str) -> Non
         "--dcs-expiry", "31 March 2026",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "sector 214 (its title is listed there)" in result.stdout
+    assert "sector 214." in result.stdout
+    assert "Sector group 214 (Business Administration (NVQ)): the title is listed there" in (
+        result.stdout
+    )
     listed = json.loads(invoke("programme", "list", "--json").stdout)
     assert listed == [
         {
@@ -88,6 +91,8 @@ def test_programme_add_looks_up_the_sector_and_lists(invoke, centre: str) -> Non
             "sector_match": {"group": "214", "how": "exact", "listed_title": BA},
             "dcs_expiry": "2026-03-31",
             "expected_certification": ["2026-03-01", "2026-07-15"],
+            "first_year": None,  # registered before the centre's first declaration
+            "retired_from": None,
         }
     ]
 
@@ -107,7 +112,7 @@ def test_programme_sector_by_name_or_code(invoke, centre: str, sector: str, stor
     [
         (("--dcs-expiry", "31/02/2025"), "'31/02/2025' (--dcs-expiry) is not a valid date"),
         (("--expected-certification", "soon"), "'soon' (--expected-certification)"),
-        (("--sector", "constructon"), "Did you mean construction"),
+        (("--sector", "constructon"), "Did you mean 'construction'"),
         (("--centre", "55555"), "Centre '55555' is not registered"),
     ],
 )

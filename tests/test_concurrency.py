@@ -12,12 +12,12 @@ WRITER = """
 import sys
 from wblqa_cli.registry.model import Programme
 from wblqa_cli.store import open_store
-from wblqa_cli.store.centres import save_programmes
+from wblqa_cli.store.programme_changes import save_programmes
 prefix, count = sys.argv[1], int(sys.argv[2])
 store = open_store(sys.argv[3])
 for i in range(count):
     # one transaction per record, as `wblqa programme add` does
-    save_programmes(store, [Programme(code=f"{prefix}{i}", title=f"Title {i}")])
+    save_programmes(store, [(Programme(code=f"{prefix}{i}", title=f"Title {i}"), {})], "2025-26")
 print("done")
 """
 

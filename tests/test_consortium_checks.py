@@ -1,7 +1,9 @@
 """The prerequisite checks: one sound arrangement per model, and single changes that break one.
 
-Every test id names the check and the section of btec-collab-guide-1.1 (or the
-Pearson support article) the rule comes from.
+Every test id names the check and the source its rule comes from (a section of
+btec-collab-guide-1.1, the Pearson support article, or wblqa's own default). A
+broken rule fails when its source says it must be so and warns when it says
+should (tests/test_consortium_strength.py holds the strength of each).
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ from wblqa_cli.consortium.checks import check
 from wblqa_cli.consortium.report import Report, junit_xml
 from wblqa_cli.consortium.rules import latest_application_date, rules
 
-INTRO = "Introduction"
-WHAT = "What is a BTEC Collaborative arrangement"
-FORMAL = "Setting up a BTEC Formal Collaborative arrangement"
-EXCEPTIONAL = "Setting up a BTEC Exceptional collaborative arrangement"
-QA = "Quality Assurance for BTEC Collaborative Arrangements"
-APPLICATION = "Application"
-FAQ = "Frequently asked questions"
-POLICIES = "pearson-support BTEC-Centre-Policies"
+GUIDE = "btec-collab-guide-1.1: "
+INTRO = GUIDE + "Introduction"
+WHAT = GUIDE + "What is a BTEC Collaborative arrangement"
+FORMAL = GUIDE + "Setting up a BTEC Formal Collaborative arrangement"
+EXCEPTIONAL = GUIDE + "Setting up a BTEC Exceptional collaborative arrangement"
+QA = GUIDE + "Quality Assurance for BTEC Collaborative Arrangements"
+APPLICATION = GUIDE + "Application"
+FAQ = GUIDE + "Frequently asked questions"
+POLICIES = "pearson-support:BTEC-Centre-Policies"
+OWN = "wblqa default"
 
 
 def _remove_policy(n: int, policy: str) -> Callable[[Doc], None]:
@@ -67,7 +71,9 @@ def _mixed_groups_own_code(doc: Doc) -> None:
 
 #: (check id, fixture model, single change, guide section)
 BREAKS: list[tuple[str, str, Callable[[Doc], Any], str]] = [
+    ("template.filled-in", "formal", setter("unedited_template", value=True), OWN),
     ("scope.tech-award-2022", "formal", _add_tech_award, INTRO),
+    ("scope.tech-award-2022", "exceptional", _add_tech_award, INTRO),
     ("members.at-least-two", "informal", _drop_second_org, WHAT),
     (
         "members.approved-centres",
@@ -82,13 +88,13 @@ BREAKS: list[tuple[str, str, Callable[[Doc], Any], str]] = [
         setter("organisations", 0, "approved_centre", value=False),
         EXCEPTIONAL,
     ),
-    ("approval.per-qualification", "formal", _remove_approval(1, "603/1234/5"), FAQ),
-    ("approval.per-qualification", "informal", _remove_approval(0, "603/1234/5"), FORMAL),
+    ("approval.per-qualification", "formal", _remove_approval(1, "603/1234/5"), WHAT),
+    ("approval.per-qualification", "informal", _remove_approval(0, "603/1234/5"), WHAT),
     (
         "approval.per-qualification",
         "exceptional",
         setter("organisations", 0, "approved_qualifications", value=["603/5555/2"]),
-        EXCEPTIONAL,
+        WHAT,
     ),
     (
         "application.submitted-in-time",
@@ -111,19 +117,19 @@ BREAKS: list[tuple[str, str, Callable[[Doc], Any], str]] = [
     (
         "liv.appointed-this-year",
         "formal",
-        setter("qualifications", 0, "liv_appointed", value=date(2025, 6, 1)),
+        setter("qualifications", 0, "liv_appointed", value=date(2025, 5, 31)),
         QA,
     ),
     (
-        "liv.appointed-this-year",
+        "exceptional.liv-appointed",
         "exceptional",
         deleter("qualifications", 0, "liv_appointed"),
-        FORMAL,
+        EXCEPTIONAL,
     ),
     (
         "standardisation.this-year",
         "formal",
-        setter("qualifications", 1, "standardised", value=date(2025, 8, 28)),
+        setter("qualifications", 1, "standardised", value=date(2025, 5, 30)),
         QA,
     ),
     (
@@ -192,6 +198,12 @@ BREAKS: list[tuple[str, str, Callable[[Doc], Any], str]] = [
         setter("organisations", 1, "regular_meetings", value=False),
         FAQ,
     ),
+    (
+        "exceptional.regular-meetings",
+        "exceptional",
+        setter("organisations", 1, "regular_meetings", value=False),
+        EXCEPTIONAL,
+    ),
     ("sv.delivery-sites-declared", "formal", setter("delivery_sites_declared", value=False), QA),
     (
         "functional-skills.jcq-site",
@@ -212,6 +224,11 @@ def failing(report: Report) -> set[str]:
     return {r.id for r in report.results if r.status == "fail"}
 
 
+def flagged(report: Report) -> set[str]:
+    """The checks that need action: failed or warned."""
+    return {r.id for r in report.results if r.status in ("fail", "warn")}
+
+
 @pytest.mark.parametrize("model", MODELS)
 def test_sound_arrangement_passes(model: str) -> None:
     report = check(build(model), AS_OF)
@@ -222,23 +239,26 @@ def test_sound_arrangement_passes(model: str) -> None:
 
 @pytest.mark.parametrize(
     ("check_id", "model", "mutate"),
-    [pytest.param(i, m, f, id=f"{i}[{m}; btec-collab-guide-1.1: {s}]") for i, m, f, s in BREAKS],
+    [pytest.param(i, m, f, id=f"{i}[{m}; {s}]") for i, m, f, s in BREAKS],
 )
-def test_single_change_fails_exactly_that_check(
+def test_single_change_breaks_exactly_that_check(
     check_id: str, model: str, mutate: Callable[[Doc], Any]
 ) -> None:
     report = check(build(model, mutate), AS_OF)
-    assert failing(report) == {check_id}
+    assert flagged(report) == {check_id}
     result = next(r for r in report.results if r.id == check_id)
     rule = rules().check(check_id)
-    assert result.message.endswith(rule.action), "a failure says what to do"
+    assert result.status == ("fail" if rule.strength == "must" else "warn")
+    assert result.message.endswith(rule.action), "a broken rule says what to do"
     assert result.source == rule.source
 
 
-def test_every_check_that_can_fail_has_a_breaking_change() -> None:
-    """waivers.in-date only warns (an expired waiver stops applying; see its tests)."""
+def test_every_check_has_a_breaking_change() -> None:
+    """Two checks break only with others, so their own tests cover them: an expired
+    waiver (waivers.in-date) lets the waived check fail too; no application at all
+    (application.submitted) leaves the arrangement unapproved as well."""
     covered = {b[0] for b in BREAKS}
-    assert covered == set(rules().check_ids) - {"waivers.in-date"}
+    assert covered == set(rules().check_ids) - {"waivers.in-date", "application.submitted"}
 
 
 def test_checks_not_of_the_model_are_na() -> None:
@@ -271,9 +291,11 @@ def test_latest_date_to_apply_is_six_weeks_before_delivery() -> None:
 def test_unsubmitted_application_warns_then_fails(as_of: date, status: str, fragment: str) -> None:
     # btec-collab-guide-1.1: Application — at least six weeks before delivery.
     a = build("formal", lambda d: [d.pop("approved"), d.pop("application_submitted")])
-    result = next(r for r in check(a, as_of).results if r.id == "application.submitted-in-time")
+    report = check(a, as_of)
+    result = next(r for r in report.results if r.id == "application.submitted")
     assert result.status == status
     assert fragment in result.message
+    assert report.status_of("application.submitted-in-time") == "n/a"
 
 
 def test_submitted_on_the_latest_day_is_in_time() -> None:
@@ -379,7 +401,7 @@ def _unlead(doc: Doc) -> None:
 
 def _waive(check_id: str, expires: date) -> Callable[[Doc], None]:
     def mutate(doc: Doc) -> None:
-        org(doc, 1)["regular_meetings"] = False
+        doc["delivery_sites_declared"] = False  # breaks sv.delivery-sites-declared (a must)
         doc["waivers"] = [
             {
                 "check": check_id,
@@ -393,8 +415,8 @@ def _waive(check_id: str, expires: date) -> Callable[[Doc], None]:
 
 
 def test_waiver_turns_a_failure_into_waived() -> None:
-    report = check(build("formal", _waive("members.progress-meetings", date(2026, 1, 31))), AS_OF)
-    result = next(r for r in report.results if r.id == "members.progress-meetings")
+    report = check(build("formal", _waive("sv.delivery-sites-declared", date(2026, 1, 31))), AS_OF)
+    result = next(r for r in report.results if r.id == "sv.delivery-sites-declared")
     assert result.status == "waived"
     assert "Termly meetings from January" in result.message
     assert "Head of Centre" in result.message
@@ -404,31 +426,46 @@ def test_waiver_turns_a_failure_into_waived() -> None:
 
 
 def test_waiver_expiring_on_the_day_still_applies() -> None:
-    report = check(build("formal", _waive("members.progress-meetings", AS_OF)), AS_OF)
-    assert report.status_of("members.progress-meetings") == "waived"
+    report = check(build("formal", _waive("sv.delivery-sites-declared", AS_OF)), AS_OF)
+    assert report.status_of("sv.delivery-sites-declared") == "waived"
 
 
 def test_expired_waiver_no_longer_applies_and_warns() -> None:
-    report = check(build("formal", _waive("members.progress-meetings", date(2025, 11, 2))), AS_OF)
-    assert report.status_of("members.progress-meetings") == "fail"
+    # waivers.in-date is wblqa's own rule (source "wblqa default"): it only warns.
+    report = check(build("formal", _waive("sv.delivery-sites-declared", date(2025, 11, 2))), AS_OF)
+    assert report.status_of("sv.delivery-sites-declared") == "fail"
     result = next(r for r in report.results if r.id == "waivers.in-date")
     assert result.status == "warn"
-    assert "members.progress-meetings (expired 2025-11-02)" in result.message
+    assert "sv.delivery-sites-declared (expired 2025-11-02)" in result.message
 
 
 def test_waiver_does_not_hide_a_pass() -> None:
-    report = check(build("formal", _waive("sv.delivery-sites-declared", date(2026, 1, 31))), AS_OF)
-    assert report.status_of("sv.delivery-sites-declared") == "pass"
+    report = check(build("formal", _waive("members.progress-meetings", date(2026, 1, 31))), AS_OF)
+    assert report.status_of("members.progress-meetings") == "pass"
 
 
 # -------------------------------------------------------------------- output
+
+
+RESULT_KEYS = {
+    "id",
+    "title",
+    "status",
+    "strength",
+    "strength_basis",
+    "message",
+    "source",
+    "default_reason",
+    "waiver",
+}
 
 
 def test_json_document_shape() -> None:
     doc = check(build("formal"), AS_OF).as_json()
     assert set(doc) == {"arrangement", "model", "as_of", "apply_by", "results", "summary"}
     assert set(doc["summary"]) == {"pass", "fail", "warn", "n/a", "waived"}
-    assert all(set(r) == {"id", "title", "status", "message", "source"} for r in doc["results"])
+    assert all(set(r) == RESULT_KEYS for r in doc["results"])
+    assert {r["strength"] for r in doc["results"]} == {"must", "should"}
     assert [r["id"] for r in doc["results"]] == list(rules().check_ids)
     assert sum(doc["summary"].values()) == len(doc["results"])
 
@@ -476,14 +513,15 @@ def test_unsubmitted_application_warns_exactly_until_six_weeks_before(
     a = replace(build("formal"), delivery_start=delivery, application_submitted=None, approved=None)
     assert a.apply_by() == delivery - timedelta(weeks=6)
     expected = "warn" if as_of <= delivery - timedelta(days=42) else "fail"
-    assert check(a, as_of).status_of("application.submitted-in-time") == expected
+    assert check(a, as_of).status_of("application.submitted") == expected
 
 
 @given(delivery=_DAYS, submitted=_DAYS)
 def test_submission_passes_exactly_when_on_or_before_the_latest_date(
     delivery: date, submitted: date
 ) -> None:
+    # btec-collab-guide-1.1: Application — the Lead Centre "should" submit six weeks ahead.
     a = replace(build("formal"), delivery_start=delivery, application_submitted=submitted)
     as_of = max(submitted, delivery)
-    expected = "pass" if submitted <= delivery - timedelta(days=42) else "fail"
+    expected = "pass" if submitted <= delivery - timedelta(days=42) else "warn"
     assert check(a, as_of).status_of("application.submitted-in-time") == expected

@@ -34,13 +34,23 @@ def test_init_to_stdout_is_the_template(invoke) -> None:  # type: ignore[no-unty
     parse_arrangement(result.stdout, "stdout")
 
 
-def test_init_writes_a_file_that_checks(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_init_writes_a_file_that_loads_but_never_passes_unedited(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "north-vale.toml"
     result = invoke("consortium", "init", "-o", str(target))
     assert result.exit_code == 0, result.output
     assert f"wblqa consortium check {target}" in result.stderr
-    checked = invoke("consortium", "check", str(target), "--as-of", AS_OF)
-    assert checked.exit_code == 0, checked.output
+    checked = invoke("consortium", "check", str(target), "--as-of", AS_OF, "--json")
+    assert checked.exit_code == 1, checked.output
+    doc = json.loads(checked.stdout)
+    failed = [r for r in doc["results"] if r["status"] == "fail"]
+    assert [r["id"] for r in failed] == ["template.filled-in"]
+    assert "delete the line `unedited_template = true`" in failed[0]["message"]
+    assert failed[0]["source"] == "wblqa default" and failed[0]["default_reason"]
+    # Once a person has filled it in and removed the marker, the sample itself is sound.
+    edited = target.read_text(encoding="utf-8").replace("unedited_template = true\n", "")
+    target.write_text(edited, encoding="utf-8")
+    again = invoke("consortium", "check", str(target), "--as-of", AS_OF)
+    assert again.exit_code == 0, again.output
 
 
 def test_init_refuses_to_overwrite(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -387,7 +397,9 @@ def test_diff_amendment(invoke, tmp_path: Path) -> None:  # type: ignore[no-unty
     assert "apply to Pearson to amend" in human.stdout
 
 
-def test_diff_new_lead_needs_new_arrangement(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_diff_lead_handed_on_with_the_old_lead_staying_is_left_open(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # btec-collab-guide-1.1: Application — a new arrangement only when the lead withdraws
+    # or closes; a hand-over with the old lead staying in is not decided by the guide.
     text = fixture_path("formal").read_text(encoding="utf-8")
     text = text.replace("lead = true\n", "", 1).replace(
         'centre_number = "23456"\n', 'centre_number = "23456"\nlead = true\n'
@@ -397,8 +409,13 @@ def test_diff_new_lead_needs_new_arrangement(invoke, tmp_path: Path) -> None:  #
     doc = json.loads(
         invoke("consortium", "diff", str(fixture_path("formal")), str(new), "--json").stdout
     )
-    assert doc["needs"] == "new-arrangement"
+    assert doc["needs"] == "ask-pearson"
     assert [ch["change"] for ch in doc["changes"]] == ["lead-changed"]
+    detail = doc["changes"][0]["detail"]
+    assert "North Vale College stays in" in detail
+    assert "does not say" in detail
+    human = invoke("consortium", "diff", str(fixture_path("formal")), str(new))
+    assert "leaves open" in human.stdout
 
 
 def test_diff_qualification_withdrawn_and_unchanged(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -131,7 +131,7 @@ def test_changed_dcs_date_keeps_its_uid() -> None:
     after = _by_summary(
         _events(build_calendar(obligations_for(plan(moved, Y2024, TODAY)))), "Direct Claims"
     )
-    assert before["uid"] == after["uid"] == uid_for("dcs/P-ADMIN")
+    assert before["uid"] == after["uid"] == uid_for("centre/-/programme/P-ADMIN/dcs-expiry")
     assert _day(after, "dtstart") == date(2025, 1, 31)
 
 
@@ -273,4 +273,4 @@ def test_any_year_gives_a_valid_calendar_within_it(
         start, end = _day(event, "dtstart"), _day(event, "dtend")
         assert start in year and end > start
     keys = {"aqd-deadline", "first-lsv-visit", "lsv-allocation", "sv-allocations"}
-    assert {uid_for(f"{year.label}/{k}") for k in keys} <= set(events)
+    assert {uid_for(f"key-date/{year.label}/{k}") for k in keys} <= set(events)

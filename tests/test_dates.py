@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wblqa_cli.dates import AcademicYear, academic_year_option, parse_date, parse_optional_date
+from wblqa_cli.dates import (
+    AcademicYear,
+    academic_year_option,
+    date_range,
+    parse_date,
+    parse_optional_date,
+)
 from wblqa_cli.errors import InputError
 
 
@@ -66,7 +72,7 @@ def test_optional_date_is_none_when_blank() -> None:
     assert parse_optional_date("2025-01-02") == date(2025, 1, 2)
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+@given(st.dates(min_value=date_range()[0], max_value=date_range()[1]))
 def test_every_real_date_round_trips_in_each_form(day: date) -> None:
     assert parse_date(day.isoformat()) == day
     assert parse_date(day.strftime("%d/%m/%Y")) == day
@@ -119,3 +125,9 @@ def test_year_containing(day: date, label: str) -> None:
 def test_year_option_defaults_to_the_year_containing_today() -> None:
     assert academic_year_option(None, date(2025, 10, 1)).label == "2025-26"
     assert academic_year_option("2023/24", date(2025, 10, 1)).label == "2023-24"
+
+
+def test_a_day_before_the_first_academic_year_is_refused() -> None:
+    with pytest.raises(InputError, match="before the first academic year"):
+        AcademicYear.containing(date(1, 1, 1))
+    assert AcademicYear.containing(date(1, 9, 1)).start == date(1, 9, 1)

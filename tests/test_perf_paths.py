@@ -19,7 +19,8 @@ from wblqa_cli.registry.model import Centre, Programme
 from wblqa_cli.store import Store, open_store
 from wblqa_cli.store import models as m
 from wblqa_cli.store.bulk import BulkInsert
-from wblqa_cli.store.centres import add_centre, save_programmes
+from wblqa_cli.store.centres import add_centre
+from wblqa_cli.store.programme_changes import save_programmes
 from wblqa_cli.store.retention_import import ROW_COLUMNS
 
 _R = m.RetentionRecord.__table__  # type: ignore[attr-defined]
@@ -42,7 +43,7 @@ ROWS: list[tuple[Any, ...]] = [
 def _store(path: Path) -> Store:
     store = open_store(str(path))
     add_centre(store, Centre("12345", "College"))
-    save_programmes(store, [Programme("603/1234/5", "Diploma", "12345")])
+    save_programmes(store, [(Programme("603/1234/5", "Diploma", "12345"), {})], "2025-26")
     return store
 
 

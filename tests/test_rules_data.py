@@ -36,6 +36,8 @@ def test_every_rules_file_parses_and_cites_known_documents(path: Path) -> None:
     doc = rules.load(path.name)
     assert doc["format"] == 1
     for source in _sources(tomllib.loads(path.read_text(encoding="utf-8"))):
+        if source == rules.WBLQA_DEFAULT:  # the tool's own, with a reason (Table.citation)
+            continue
         assert source.startswith(rules.SOURCE_PREFIXES), f"{path.name}: {source!r}"
         assert source.split(":", 1)[1].strip(), f"{path.name}: {source!r} names no section"
 
@@ -136,3 +138,69 @@ def test_month_day_refuses_what_is_not_a_day_of_every_year(
 
 def test_month_day_reads_a_day() -> None:
     assert rules.month_day(Table({"k": {"month": 10, "day": 14}}, "f.toml"), "k") == (10, 14)
+
+
+# --- strength and the tool's own defaults (issue 12) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"source": "wblqa default", "strength": "should", "strength_basis": "x"},
+         "key 'reason': is missing"),
+        ({"source": "my notes", "strength": "must", "strength_basis": "x"}, "must cite a document"),
+        ({"source": "btec-collab-guide-1.1: Application"}, "key 'strength': is missing"),
+        (
+            {"source": "btec-collab-guide-1.1: Application", "strength": "may"},
+            "key 'strength': is 'may'; expected one of must, should",
+        ),
+        (
+            {"source": "btec-collab-guide-1.1: Application", "strength": "must"},
+            "key 'strength_basis': is missing",
+        ),
+        (
+            {"source": "pearson-support:BTEC-Centre-Policies", "strength": "must",
+             "strength_basis": "x"},
+            "secondary source",
+        ),
+    ],
+    ids=["default-without-reason", "invented-source", "no-strength", "unknown-strength",
+         "no-basis", "support-page-must"],
+)  # fmt: skip
+def test_cited_refuses_what_the_principle_forbids(values: dict[str, object], message: str) -> None:
+    with pytest.raises(DataError, match=r"data/x\.toml, \[\[rules\]\] 1, key '.*'") as info:
+        Table(values, "data/x.toml, [[rules]] 1", error=DataError).cited()
+    assert message in info.value.message
+
+
+def test_citation_reads_a_number_that_is_the_tools_own() -> None:
+    t = Table({"source": "wblqa default", "reason": "two weeks' notice"}, "f.toml")
+    assert t.citation() == ("wblqa default", "two weeks' notice")
+    with pytest.raises(InputError, match="key 'reason': is missing"):
+        Table({"source": "wblqa default"}, "f.toml").citation()
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ({"value": 3, "source": "wblqa default"}, "'reason'"),
+        ({"value": 3}, "'source'"),
+        ({"value": 3, "source": "my guess", "reason": "x"}, "must cite a document"),
+        ({"value": -1, "source": "wblqa default", "reason": "x"}, "'value'"),
+        ({"value": 3, "source": "wblqa default", "reason": "x", "extra": 1}, "'extra'"),
+    ],
+)
+def test_a_setting_is_cited_or_marked_as_the_tools_own(setting: dict, problem: str) -> None:
+    t = Table({"soon_days": setting}, "status.toml", error=DataError)
+    with pytest.raises(DataError, match=problem) as caught:
+        t.setting("soon_days", minimum=0)
+    assert "status.toml, [soon_days]" in caught.value.message
+
+
+def test_a_setting_reads_its_value() -> None:
+    t = Table(
+        {"soon_days": {"value": 30, "source": "wblqa default", "reason": "a month ahead"}},
+        "status.toml",
+        error=DataError,
+    )
+    assert t.setting("soon_days", minimum=0) == 30

@@ -142,7 +142,9 @@ def test_add_and_import_store_the_match(invoke: Any, centre: str, tmp_path: Any)
     assert listed["P2"]["sector_match"]["how"] == "close"
 
 
-def test_a_screen_stores_missing_or_stale_matches_once(invoke: Any, centre: str) -> None:
+def test_a_screen_stores_missing_or_stale_matches_once(
+    invoke: Any, centre: str, tmp_path: Any
+) -> None:
     assert invoke("programme", "add", "P1", "--title", BA).exit_code == 0
     url = os.environ["WBLQA_DB"]
     store = open_store(url)
@@ -152,6 +154,12 @@ def test_a_screen_stores_missing_or_stale_matches_once(invoke: Any, centre: str)
     store.close()
     plan = json.loads(invoke("cycle", "plan", "--json", "--as-of", "2025-10-01").stdout)
     assert plan["programmes"][0]["sector_group"] == "214"  # found again, not the stale "none"
+    # A read-only screen writes nothing (issue 16: readers never take the write lock) ...
+    assert _stored(url)["P1"][2:] == (None, "none", "old")
+    # ... a writing command that reads the programmes stores what it found.
+    out = tmp_path / "pack.html"
+    result = invoke("report", "--as-of", "2025-10-01", "-o", str(out))
+    assert result.exit_code == 0, result.output
     assert _stored(url)["P1"][2:] == ("214", "exact", data_version(GROUPS))
 
 
@@ -169,7 +177,7 @@ def fresh_store(
 
 
 def test_migration_8_keeps_programmes_and_their_matches_are_found(
-    invoke: Any, monkeypatch: pytest.MonkeyPatch, fresh_store: str
+    invoke: Any, monkeypatch: pytest.MonkeyPatch, fresh_store: str, tmp_path: Any
 ) -> None:
     url = fresh_store
     before = [m for m in migrations.MIGRATIONS if m[0] < 8]
@@ -193,6 +201,9 @@ def test_migration_8_keeps_programmes_and_their_matches_are_found(
         "OLD2": (BA, None, None, None, None),
     }
     result = invoke("status", "--json", "--as-of", "2025-10-01")
+    assert result.exit_code == 0, result.output
+    assert _stored(url)["OLD2"] == (BA, None, None, None, None)  # status only reads
+    result = invoke("report", "--as-of", "2025-10-01", "-o", str(tmp_path / "pack.html"))
     assert result.exit_code == 0, result.output
     version = data_version(GROUPS)
     assert _stored(url)["OLD2"] == (BA, None, "214", "exact", version)

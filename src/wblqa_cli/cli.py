@@ -7,26 +7,31 @@ from typing import Any
 
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
-from wblqa_cli import __version__
+from wblqa_cli import __version__, crash
 from wblqa_cli.admin import audit_cli, db_cli
 from wblqa_cli.aqd import cli as aqd
 from wblqa_cli.cli_common import State, database_error, report_error
 from wblqa_cli.consortium import cli as consortium_cli
 from wblqa_cli.cycle import calendar_cli, sector_cli
 from wblqa_cli.cycle import cli as cycle_cli
-from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError
+from wblqa_cli.errors import EXIT_INTERRUPTED, WblqaError, known_error
 from wblqa_cli.registry import centre_cli, programme_cli
+from wblqa_cli.report import cli as report_cli
 from wblqa_cli.retention import cli as retention_cli
 from wblqa_cli.status import cli as status_cli
 
 
 class WblqaGroup(TyperGroup):
-    """Turns a :class:`WblqaError` or Ctrl-C anywhere below into a message and an exit code."""
+    """Turns a :class:`WblqaError` or Ctrl-C anywhere below into a message and an exit code;
+    anything else into one line and a crash file (exit 70), never a traceback."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):  # click's own exits and usage errors
+            raise
         except WblqaError as error:
             report_error(error)
             raise typer.Exit(error.exit_code) from None
@@ -34,11 +39,13 @@ class WblqaGroup(TyperGroup):
             sys.stderr.write("\nInterrupted.\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Exception as exc:
-            refused = database_error(exc)
-            if refused is None:
+            refused = known_error(exc) or database_error(exc)
+            if refused is not None:
+                report_error(refused)
+                raise typer.Exit(refused.exit_code) from None
+            if crash.should_raise():
                 raise
-            report_error(refused)
-            raise typer.Exit(refused.exit_code) from None
+            raise typer.Exit(crash.report(exc)) from None
 
 
 app = typer.Typer(
@@ -87,9 +94,23 @@ app.command("calendar")(calendar_cli.calendar)
 app.add_typer(centre_cli.app, name="centre")
 app.add_typer(programme_cli.app, name="programme")
 app.add_typer(db_cli.app, name="db")
-app.command("audit")(audit_cli.audit)
+app.add_typer(audit_cli.app, name="audit")
 app.command("status")(status_cli.status)
+app.command("report")(report_cli.report)
+
+
+def _terminated(signum: int, _frame: Any) -> None:
+    """SIGTERM/SIGHUP: unwind like Ctrl-C, so that transactions roll back and .part go."""
+    raise KeyboardInterrupt
 
 
 def main() -> None:
+    import signal
+
+    from wblqa_cli.output import tolerant_streams
+
+    tolerant_streams()
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminated)
     app(prog_name="wblqa")

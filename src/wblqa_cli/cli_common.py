@@ -52,15 +52,45 @@ def state(ctx: typer.Context) -> State:
     return root.obj
 
 
+#: Commands that only read the store: their transactions are reads (deferred on
+#: SQLite, READ ONLY on PostgreSQL), so they never wait for a writer nor hold one
+#: up, and a write by mistake fails at once. A command missing here still works;
+#: it just reads like a writer.
+READ_ONLY_COMMANDS = frozenset(
+    {
+        "centre list", "centre show", "programme list",
+        "retention list", "retention show", "retention due",
+        "status", "cycle plan", "calendar",
+        "aqd status", "aqd export", "aqd template",
+        "audit", "audit head",
+        "consortium list", "consortium check", "consortium diff",
+        "db check",
+    }
+)  # fmt: skip
+
+
+def command_name(ctx: typer.Context) -> str:
+    """The command as typed after ``wblqa``: ``retention list``."""
+    names: list[str] = []
+    node: Any = ctx
+    while node is not None and node.parent is not None:
+        names.append(node.info_name or "")
+        node = node.parent
+    return " ".join(reversed(names))
+
+
 def store(ctx: typer.Context) -> Store:
-    return state(ctx).store()
+    opened = state(ctx).store()
+    return opened.for_reading() if command_name(ctx) in READ_ONLY_COMMANDS else opened
 
 
 def report_error(error: WblqaError) -> None:
     """One or two lines on stderr: the message, then the hint if there is one."""
-    sys.stderr.write(f"Error: {error.message}\n")
+    from wblqa_cli.safetext import visible_controls
+
+    sys.stderr.write(f"Error: {visible_controls(error.message)}\n")
     if error.hint:
-        sys.stderr.write(f"{error.hint}\n")
+        sys.stderr.write(f"{visible_controls(error.hint)}\n")
 
 
 def database_error(exc: BaseException) -> WblqaError | None:

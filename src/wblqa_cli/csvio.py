@@ -1,8 +1,12 @@
 """CSV in and out.
 
 In: a header row naming known columns; every error names the file, the line
-and the column. Out: UTF-8, a header row, formula-like cells neutralised as
-OWASP advises (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR).
+and the column. Out: the one CSV writer of the tool (:func:`writer`), RFC 4180
+as spreadsheets read it: UTF-8, a header row, rows ending in CRLF, any field
+holding a CR, LF, quote or comma quoted; formula-like cells neutralised as
+OWASP advises (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR);
+and, for Excel, a byte-order mark first (``excel=True``), without which Excel
+on Windows reads UTF-8 as its ANSI code page.
 """
 
 from __future__ import annotations
@@ -15,29 +19,54 @@ from pathlib import Path
 from typing import IO, Any
 
 from wblqa_cli.errors import InputError
+from wblqa_cli.safetext import for_file
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: object) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
+    """A cell a spreadsheet will show as text, never run as a formula; control characters
+    (an escape sequence, BEL) removed; tab, CR and LF kept (the writer quotes them)."""
     if cell is None:
         return ""
-    text = cell if isinstance(cell, str) else str(cell)
+    text = for_file(cell if isinstance(cell, str) else str(cell), keep="\t\n\r")
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
 
 
-def writer(stream: IO[str]) -> Any:
-    return csv.writer(stream, lineterminator="\n")
+#: Excel recognises UTF-8 only by this mark at the start of the file.
+BOM = "\ufeff"
 
 
-def write_rows(stream: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    w = writer(stream)
+def writer(stream: IO[str], *, excel: bool = False) -> Any:
+    """A ``csv.writer`` on ``stream`` writing RFC 4180 rows (CRLF; CR, LF, quote, comma quoted).
+
+    With ``excel`` the byte-order mark is written first. ``stream`` should not
+    translate newlines (``newline=""``, as :mod:`wblqa_cli.files` and
+    :func:`wblqa_cli.output.data_stdout` give it).
+    """
+    if excel:
+        stream.write(BOM)
+    # A CR or LF in the line terminator makes QUOTE_MINIMAL quote any field holding either.
+    return csv.writer(stream, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+
+def write_rows(
+    stream: IO[str],
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    excel: bool = False,
+) -> int:
+    """Write ``header`` and every row (an iterable, read once), cells neutralised; the count."""
+    w = writer(stream, excel=excel)
     w.writerow(header)
+    count = 0
     for row in rows:
         w.writerow([neutralise(c) for c in row])
+        count += 1
+    return count
 
 
 def _decoded(lines: Iterable[bytes], name: str) -> Iterator[str]:
@@ -52,6 +81,12 @@ def _decoded(lines: Iterable[bytes], name: str) -> Iterator[str]:
             ) from None
         if number == 1:
             text = text.removeprefix("\ufeff")
+        if "\x00" in text:  # no spreadsheet writes one; PostgreSQL cannot store one
+            raise InputError(
+                f"{name}, line {number}, character {text.index(chr(0)) + 1}: a NUL byte; "
+                "this is not a text CSV file.",
+                hint="Save the file as 'CSV UTF-8' from your spreadsheet.",
+            )
         yield text
 
 
@@ -66,9 +101,16 @@ def open_input(name: str) -> Iterator[tuple[Iterator[str], str]]:
         yield _decoded(raw, "<stdin>"), "<stdin>"
         return
     path = Path(name)
-    if not path.is_file():
-        raise InputError(f"{name}: no such file.")
-    with path.open("rb") as stream:
+    # Opened as it is: a pipe or a process substitution (/dev/fd/63) is a file too.
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file.") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder; give a CSV file.") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror}).") from None
+    with stream:
         yield _decoded(stream, name), name
 
 

@@ -9,16 +9,23 @@ naming the value and where it came from.
 
 Academic years are written ``2024-25`` (``2024/25`` and ``2024-2025`` are
 accepted too). The year ``N-(N+1)`` runs from 1 September N to 31 August N+1.
+
+Every date and academic year must fall in the tool's range (``data/dates.toml``,
+1900 to 2199): far enough inside Python's years 1 to 9999 that no arithmetic on
+an accepted date overflows. :func:`in_range` is the check for a date that did
+not come through :func:`parse_date` (a TOML date, a YAML date).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from wblqa_cli.errors import InputError, where
+from wblqa_cli.errors import DataError, InputError, where
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
@@ -36,13 +43,46 @@ def _bad(text: str, context: str | None, why: str) -> InputError:
     )
 
 
+@functools.cache
+def date_range() -> tuple[date, date]:
+    """The earliest and latest date the tool accepts (``data/dates.toml``)."""
+    from wblqa_cli.datafiles import data_dir
+
+    try:
+        doc = tomllib.loads((data_dir() / "dates.toml").read_text(encoding="utf-8"))
+        earliest, latest = doc["range"]["earliest"], doc["range"]["latest"]
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(f"Rules file data/dates.toml is missing or malformed: {exc}.") from None
+    if not (isinstance(earliest, date) and isinstance(latest, date) and earliest < latest):
+        raise DataError("Rules file data/dates.toml: [range] needs two dates, earliest first.")
+    if not (date(1, 12, 31) < earliest and latest < date(9000, 1, 1)):
+        raise DataError("Rules file data/dates.toml: [range] must stay within years 2 to 8999.")
+    return earliest, latest
+
+
+def in_range(day: date, context: str | None = None, text: str | None = None) -> date:
+    """``day`` itself if the tool works with it; else an :class:`InputError` naming it."""
+    earliest, latest = date_range()
+    if earliest <= day <= latest:
+        return day
+    raise _bad(
+        text if text is not None else day.isoformat(),
+        context,
+        f"wblqa works with dates from {earliest.isoformat()} to {latest.isoformat()}",
+    )
+
+
 def parse_date(text: str, context: str | None = None) -> date:
-    """Parse one date a person typed or a file held.
+    """Parse one date a person typed or a file held, within :func:`date_range`.
 
     ``context`` says where the value came from (an option name, a file, row and
     column) and is repeated in the error message.
     """
     value = text.strip() if isinstance(text, str) else ""
+    return in_range(_parse(text, value, context), context, value)
+
+
+def _parse(text: str, value: str, context: str | None) -> date:
     if not value:
         raise _bad(str(text), context, "it is empty")
     if _ISO.fullmatch(value):
@@ -79,6 +119,10 @@ def _parse_words(value: str, context: str | None) -> date:
         raise _bad(value, context, "it needs a day, a month and a year")
     if a.time() != datetime.min.time() or a.tzinfo is not None:
         raise _bad(value, context, "give a date without a time")
+    written = re.findall(r"(?<!\d)\d{3,4}(?!\d)", value)
+    if written and int(written[-1]) != a.year:  # dateutil reads "0001" as 2001
+        earliest, latest = date_range()
+        raise _bad(value, context, f"wblqa works with dates from {earliest} to {latest}")
     return a.date()
 
 
@@ -110,8 +154,15 @@ class AcademicYear:
             first = int(m.group(1))
             second = int(m.group(2))
             expected = first + 1 if len(m.group(2)) == 4 else (first + 1) % 100
-            if second == expected:
+            earliest, latest = date_range()
+            if second == expected and earliest.year <= first <= latest.year:
                 return cls(first)
+            if second == expected:
+                raise InputError(
+                    f"{text!r}{f' ({context})' if context else ''} is outside the years wblqa "
+                    f"works with ({earliest.year} to {latest.year}).",
+                    hint="Write it as 2024-25 (or 2024/25): September 2024 to August 2025.",
+                )
         place = f" ({context})" if context else ""
         raise InputError(
             f"{text!r}{place} is not an academic year.",
@@ -120,7 +171,13 @@ class AcademicYear:
 
     @classmethod
     def containing(cls, day: date) -> AcademicYear:
-        return cls(day.year if day.month >= 9 else day.year - 1)
+        start = day.year if day.month >= 9 else day.year - 1
+        if start < 1:  # academic year 0-1 would start in year 0, which no date can hold
+            raise InputError(
+                f"{day.isoformat()} is before the first academic year wblqa can show "
+                "(from 1 September 0001)."
+            )
+        return cls(start)
 
     @property
     def start(self) -> date:

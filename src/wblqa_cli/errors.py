@@ -60,3 +60,58 @@ class ActionNeeded(WblqaError):
 def where(*parts: object) -> str:
     """Join location parts ("file.csv", "line 3", "column 'certified'") for a message."""
     return ", ".join(str(p) for p in parts if p not in (None, ""))
+
+
+#: Store failures a user can act on, by the words SQLite uses: (words, message, hint).
+_STORE_FAILURES = (
+    (
+        "attempt to write a readonly database",
+        "The store cannot be written: the file, its folder or its -wal/-shm files are read-only "
+        "for you.",
+        "Check their owner and permissions (`wblqa db path` shows where the store is); a -shm "
+        "file left behind by another user or a crashed process is a common cause: remove it "
+        "when no wblqa is running.",
+    ),
+    (
+        "database or disk is full",
+        "The disk holding the store is full; nothing was changed.",
+        "Free some space, then run the command again.",
+    ),
+    (
+        "disk I/O error",
+        "The store could not be read or written (a disk I/O error): the disk may be full, "
+        "removed or failing; nothing was changed.",
+        "Free some space or reconnect the disk, then run `wblqa db check`.",
+    ),
+    (
+        "database disk image is malformed",
+        "The store file is damaged (corrupted pages).",
+        "Run `wblqa db check` to see what is wrong, then restore your latest backup "
+        "(`wblqa db backup` writes them).",
+    ),
+    (
+        "file is not a database",
+        "The store file is not a wblqa store, or its first page is damaged.",
+        "Check `wblqa db path`; restore your latest backup if it is damaged.",
+    ),
+)
+
+
+def known_error(exc: BaseException) -> WblqaError | None:
+    """A failure of the machine rather than of wblqa (disk full, no permission, a damaged
+    store) as a clear error; None for anything else."""
+    import errno
+
+    cause = getattr(exc, "orig", None) or exc
+    text = str(cause)
+    for words, message, hint in _STORE_FAILURES:
+        if words in text:
+            return StoreError(message, hint=hint)
+    if isinstance(exc, OSError):
+        name = f"{exc.filename}: " if exc.filename else ""
+        if exc.errno == errno.ENOSPC:
+            return StoreError(f"{name}the disk is full; nothing was changed.")
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return InputError(f"{name}permission denied ({exc.strerror}).")
+        return InputError(f"{name}{exc.strerror or exc}.")
+    return None

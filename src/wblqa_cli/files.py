@@ -64,8 +64,11 @@ def private_output(
     after writing. Text streams are UTF-8 with no newline translation.
     """
     folder = _check_target(path, option, overwrite, exists_hint)
+    sweep_parts(folder, path.name)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=folder
+        )
     except OSError as exc:
         raise InputError(f"Cannot write {path} ({option}): {exc.strerror}.") from None
     tmp = Path(name)
@@ -96,3 +99,45 @@ def write_private(
         path, overwrite=overwrite, option=option, exists_hint=exists_hint, binary=binary
     ) as stream:
         stream.write(data)  # type: ignore[arg-type]
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parent owner-only (0700); existing ones are kept."""
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+
+
+def sweep_parts(folder: Path, name: str) -> list[Path]:
+    """Remove the ``.part`` files of ``name`` left by a wblqa that was killed (its pid gone)."""
+    removed = []
+    for part in folder.glob(f".{glob_escape(name)}.*.part"):
+        pid_text = part.name[len(name) + 2 :].split(".", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        try:
+            part.unlink()
+            removed.append(part)
+        except OSError:
+            continue
+    return removed
+
+
+def glob_escape(text: str) -> str:
+    import glob
+
+    return glob.escape(text)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True

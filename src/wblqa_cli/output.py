@@ -1,21 +1,44 @@
 """Rendering: rich on a terminal, plain when piped or NO_COLOR, JSON on request.
 
 ``--json`` output is one document on stdout and nothing else; messages for
-people go to stderr.
+people go to stderr. Data (JSON, CSV, XML, iCalendar) goes out as UTF-8
+whatever the locale (:func:`data_stdout`); text for people degrades on a
+narrower encoding instead of failing (:func:`tolerant_streams`).
+
+Terminal safety is structural here, not left to each command:
+
+- every console this module hands out shows control characters (ESC, BEL,
+  C1, DEL…) as ``\\xNN`` instead of sending them to the terminal, in every
+  string it prints and every segment it renders, and drops hyperlinks (an
+  OSC 8 sequence) whatever their origin;
+- a table's ``add_row`` treats each ``str`` cell as data (markup escaped);
+  a cell that must be styled is passed as :func:`styled` text;
+- :func:`say` and :func:`note` read their message as markup written by the
+  program; a stored or typed value inside it goes through :func:`safe`.
+  A message whose markup is broken all the same prints literally rather
+  than crash;
+- :func:`plain_line` is the path for anything printed without rich (error
+  lines, ``typer.echo`` of a path).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+from wblqa_cli.safetext import for_terminal, has_controls, visible_controls
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.segment import Segment
     from rich.table import Table
+    from rich.text import Text
 
 T = TypeVar("T")
 
@@ -31,13 +54,100 @@ def _default(value: object) -> object:
 
 
 def to_json(document: object) -> str:
-    return json.dumps(document, default=_default, ensure_ascii=False, indent=2)
+    """JSON with every control character escaped (json escapes C0; DEL and C1 here too)."""
+    text = json.dumps(document, default=_default, ensure_ascii=False, indent=2)
+    return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _is_utf8(stream: IO[str]) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8")
+
+
+def data_stdout() -> IO[str]:
+    """stdout for a data format (JSON, CSV, XML, iCalendar): UTF-8, no newline translation.
+
+    A redirect on Windows, or ``PYTHONIOENCODING=cp1252``, gives stdout a
+    narrow encoding; the formats we write declare or assume UTF-8, so stdout
+    is switched to it (a character it cannot hold would otherwise end the
+    command half way). Every data writer to stdout goes through here.
+    """
+    stream = sys.stdout
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        stream.flush()
+        reconfigure(encoding="utf-8", errors="replace", newline="")
+    return stream
+
+
+def write_data_bytes(data: bytes) -> None:
+    """Bytes already encoded as UTF-8 (an iCalendar file, say) to stdout."""
+    stream = data_stdout()
+    raw = getattr(stream, "buffer", None)
+    if raw is None:
+        stream.write(data.decode("utf-8"))
+    else:
+        raw.write(data)
+        raw.flush()
+    stream.flush()
+
+
+def tolerant_streams() -> None:
+    """On a stdout or stderr that is not UTF-8, a character it cannot show becomes ``?``.
+
+    Text for people then degrades instead of ending in a traceback; data
+    formats switch stdout to UTF-8 themselves (:func:`data_stdout`).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and not _is_utf8(stream):
+            reconfigure(errors="replace")
 
 
 def print_json(document: object) -> None:
-    """Write one JSON document to stdout (ISO 8601 dates)."""
-    sys.stdout.write(to_json(document) + "\n")
-    sys.stdout.flush()
+    """Write one JSON document to stdout as UTF-8 (ISO 8601 dates)."""
+    out = data_stdout()
+    out.write(to_json(document) + "\n")
+    out.flush()
+
+
+_JSON_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+# The program's own style vocabulary; any other bracket in a message is text,
+# so a value that slipped in unescaped can at worst be bold, never a link.
+_STYLE_WORDS = r"(?:bold|dim|italic|underline|red|yellow|green|cyan|blue|magenta|white)"
+_NOT_OUR_TAG = re.compile(rf"(?<!\\)\[(?!/?{_STYLE_WORDS}(?: {_STYLE_WORDS})*\]|/\])")
+
+
+def _own_markup(message: str) -> str:
+    return _NOT_OUR_TAG.sub(r"\[", message)
+
+
+#: The most of one value (a table cell, a message) a screen shows; the rest is
+#: counted, not printed, so that a ten-megabyte name costs no more than a short one.
+SHOWN_LIMIT = 2000
+
+
+def bounded(text: str, limit: int = SHOWN_LIMIT) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+def safe(value: object) -> str:
+    """A stored or typed value ready to sit inside a markup message: shown, never obeyed."""
+    return for_terminal(bounded(str(value)))
+
+
+def plain_line(value: object) -> str:
+    """Text printed without rich (an error line, a path): control characters shown."""
+    return visible_controls(str(value))
+
+
+def styled(markup: str) -> Text:
+    """A cell or message part styled by the program's own markup (values inside: :func:`safe`)."""
+    from rich.text import Text
+
+    return Text.from_markup(_own_markup(visible_controls(markup)))
 
 
 class Streamed:
@@ -61,7 +171,7 @@ def _fast_json(value: object) -> str:
     import orjson
 
     try:
-        return orjson.dumps(
+        text = orjson.dumps(
             value,
             default=_default,
             # Dates and times as to_json writes them: ISO 8601, times to the second.
@@ -69,6 +179,8 @@ def _fast_json(value: object) -> str:
         ).decode("utf-8")
     except TypeError:  # orjson.JSONEncodeError: e.g. a key that is not text, a huge number
         return to_json(value)
+    # orjson escapes C0 as json does; DEL, C1 and the line separators as to_json does.
+    return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _json_chunks(value: object, level: int) -> Iterator[str]:
@@ -81,7 +193,7 @@ def _json_chunks(value: object, level: int) -> Iterator[str]:
     if isinstance(value, dict) and any(isinstance(v, Streamed) for v in value.values()):
         yield "{"
         for i, (key, item) in enumerate(value.items()):
-            yield ("," if i else "") + "\n" + pad + "  " + json.dumps(str(key), ensure_ascii=False)
+            yield ("," if i else "") + "\n" + pad + "  " + to_json(str(key))
             yield ": "
             yield from _json_chunks(item, level + 1)
         yield "\n" + pad + "}"
@@ -104,7 +216,8 @@ def _json_chunks(value: object, level: int) -> Iterator[str]:
 def stream_json(document: object) -> None:
     """Write one JSON document to stdout as :func:`print_json` does, its :class:`Streamed`
     arrays item by item: the output is the same text, the memory that of one item."""
-    write = sys.stdout.write
+    out = data_stdout()  # UTF-8 whatever the locale, as print_json
+    write = out.write
     batch: list[str] = []
     for chunk in _json_chunks(document, 0):
         batch.append(chunk)
@@ -112,39 +225,102 @@ def stream_json(document: object) -> None:
             write("".join(batch))
             batch.clear()
     write("".join(batch) + "\n")
-    sys.stdout.flush()
+    out.flush()
 
 
 def console() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False)
+    return _safe_console_class()(highlight=False)
 
 
 def err_console() -> Console:
-    from rich.console import Console
+    return _safe_console_class()(stderr=True, highlight=False)
 
-    return Console(stderr=True, highlight=False)
+
+@cache
+def _safe_console_class() -> type[Console]:
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        """A rich console that never sends a control character it was given to the terminal."""
+
+        def render_str(self, text: str, **kwargs: Any) -> Text:
+            return super().render_str(visible_controls(text), **kwargs)
+
+        def render(self, renderable: Any, options: Any = None) -> Iterable[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control:  # rich's own cursor moves, never text from anywhere
+                    yield segment
+                    continue
+                text, style = segment.text, segment.style
+                if has_controls(text, keep="\n"):
+                    text = visible_controls(text, keep="\n")
+                if style is not None and style.link:
+                    style = style.clear_meta_and_links()
+                yield Segment(text, style)
+
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            from rich.errors import MarkupError
+
+            try:
+                super().print(*objects, **kwargs)
+            except MarkupError:  # broken markup in a message: print it as it is
+                super().print(*objects, **{**kwargs, "markup": False})
+
+    return SafeConsole
 
 
 def table(*columns: str, title: str | None = None) -> Table:
+    """A table whose ``str`` cells are data: markup escaped, controls shown."""
+    made: Table = _safe_table_class()(*columns, title=title)
+    return made
+
+
+@cache
+def _safe_table_class() -> type[Any]:
     from rich import box
     from rich.table import Table
 
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False)
-    for column in columns:
-        t.add_column(column)
-    return t
+    class SafeTable(Table):
+        def __init__(self, *columns: str, title: str | None = None) -> None:
+            super().__init__(
+                title=None if title is None else safe(title),
+                box=box.SIMPLE_HEAD,
+                title_justify="left",
+                show_edge=False,
+            )
+            for column in columns:
+                self.add_column(safe(column))
+
+        def add_row(self, *cells: Any, **kwargs: Any) -> None:
+            super().add_row(*(safe(c) if isinstance(c, str) else c for c in cells), **kwargs)
+
+    return SafeTable
 
 
-def say(message: str) -> None:
-    """A line for a person on stdout (rich markup allowed)."""
-    console().print(message)
+def say(message: str, *, wrap: bool = True) -> None:
+    """A line for a person on stdout: the program's markup; values inside through :func:`safe`.
+
+    ``wrap=False`` keeps the line whole (a command or a hash to copy)."""
+    console().print(_message(message), soft_wrap=not wrap)
 
 
 def note(message: str) -> None:
     """A line for a person on stderr, so that stdout stays clean for data."""
-    err_console().print(message)
+    err_console().print(_message(message))
+
+
+def _message(message: str) -> Text:
+    """A message as styled text; broken markup (a value not passed through :func:`safe`)
+    prints literally rather than crash."""
+    from rich.errors import MarkupError
+    from rich.text import Text
+
+    shown = visible_controls(bounded(message, 4 * SHOWN_LIMIT))
+    try:
+        return Text.from_markup(_own_markup(shown))
+    except MarkupError:
+        return Text(shown)
 
 
 def fmt_date(value: date | None) -> str:

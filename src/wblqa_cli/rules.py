@@ -14,32 +14,57 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Any, TypeVar
 
+from wblqa_cli.datafiles import data_dir
 from wblqa_cli.errors import DataError, InputError, WblqaError
 
-#: Document short names a ``source`` may cite (see shared/reference/README.md).
-SOURCE_PREFIXES = ("wbl-qa-model-2024-25:", "btec-collab-guide-1.1:", "pearson-support:")
+#: Document short names a ``source`` may cite (see shared/reference/README.md);
+#: ``ofqual-ssa`` is Ofqual's Sector Subject Area classification (data/README.md).
+SOURCE_PREFIXES = (
+    "wbl-qa-model-2024-25:",
+    "btec-collab-guide-1.1:",
+    "pearson-support:",
+    "ofqual-ssa:",
+)
+#: The ``source`` of a number or default that no guidance gives: the tool's own (with a reason).
+WBLQA_DEFAULT = "wblqa default"
+#: A rule's strength: ``must`` fails when broken, ``should`` warns.
+STRENGTHS = ("must", "should")
+#: A secondary source: it may only ask (``should``); the two guides stand over it.
+SECONDARY_PREFIX = "pearson-support:"
 
 T = TypeVar("T")
 
 
-def data_dir() -> Traversable:
-    """The rules directory: ``wblqa_cli/data`` in a wheel, else ``<repo>/data``."""
-    packaged = resources.files("wblqa_cli") / "data"
-    if packaged.is_dir():
-        return packaged
-    source_tree = Path(__file__).resolve().parents[2] / "data"
-    if source_tree.is_dir():
-        return source_tree
-    raise DataError(
-        "The rules directory 'data/' is missing from this installation.",
-        hint="Reinstall wblqa: pip install --force-reinstall wblqa",
-    )
+@dataclass(frozen=True)
+class Cited:
+    """Where a rule comes from and how strong it is, as read by :meth:`Table.cited`.
+
+    ``source`` is a citation or :data:`WBLQA_DEFAULT` (then ``reason`` says why);
+    ``strength`` is ``must`` or ``should``; ``strength_basis`` says which words of
+    the source decide it.
+    """
+
+    source: str
+    strength: str
+    strength_basis: str
+    reason: str | None = None
+
+    @property
+    def own_default(self) -> bool:
+        return self.source == WBLQA_DEFAULT
+
+    def shown(self) -> str:
+        """The source as a person reads it: the citation, or the tool's own default and why."""
+        if self.own_default:
+            return f"wblqa's own default ({self.reason})"
+        return self.source
+
+
+__all__ = ["Cited", "data_dir", "load", "table"]
 
 
 @functools.cache
@@ -108,6 +133,8 @@ class Table:
         value = self._get(key, (str,), "text", required)
         if value is not None and not value.strip():
             raise self.fail(key, "must not be empty")
+        if value is not None and "\x00" in value:  # no store can keep one
+            raise self.fail(key, "contains a NUL character (\\u0000)")
         if value is not None and choices and value not in choices:
             raise self.fail(key, f"is {value!r}; expected one of {', '.join(choices)}")
         return value
@@ -129,11 +156,19 @@ class Table:
                 raise self.fail(key, "is missing")
             return None
         value = self.values[key]
-        if isinstance(value, date) and not hasattr(value, "hour"):
-            return value
-        if isinstance(value, str):
-            from wblqa_cli.dates import parse_date
+        from wblqa_cli.dates import date_range, in_range, parse_date
 
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            try:
+                return in_range(value)
+            except InputError:
+                first, last = date_range()
+                raise self.fail(
+                    key,
+                    f"{value.isoformat()} is outside the dates wblqa works with "
+                    f"({first.isoformat()} to {last.isoformat()})",
+                ) from None
+        if isinstance(value, str):
             try:
                 return parse_date(value)
             except InputError:
@@ -171,6 +206,40 @@ class Table:
                 key,
                 f"{value!r} must cite a document ({', '.join(SOURCE_PREFIXES)}) and a section",
             )
+        return value
+
+    def citation(self, key: str = "source") -> tuple[str, str | None]:
+        """A citation, or ``wblqa default`` with its one-line ``reason``: (source, reason)."""
+        value = self.text(key)
+        if value == WBLQA_DEFAULT:
+            return value, self.text("reason")
+        return self.source(key), None
+
+    def cited(self) -> Cited:
+        """``source`` (or the tool's own default), ``strength`` and ``strength_basis``.
+
+        A secondary source (``pearson-support:…``) may only be ``should``.
+        """
+        source, reason = self.citation()
+        strength = self.text("strength", choices=STRENGTHS)
+        if strength == "must" and source.startswith(SECONDARY_PREFIX):
+            raise self.fail(
+                "strength",
+                f"is 'must', but {source!r} is a secondary source: it may only be 'should'",
+            )
+        return Cited(source, strength, self.text("strength_basis"), reason)
+
+    def setting(self, key: str, *, minimum: int | None = None) -> Any:
+        """A number of the tool's own, as a table ``[key]`` of ``value``, ``source``, ``reason``.
+
+        The source is usually ``wblqa default`` (no guidance gives the number) and then
+        its one-line ``reason`` is required; a number a document does give cites it.
+        """
+        sub = self.table(key)
+        assert sub is not None
+        value = sub.integer("value", minimum=minimum)
+        sub.citation()
+        sub.done()
         return value
 
     def done(self) -> None:

@@ -22,6 +22,9 @@ import re
 # moves the cursor back over what was printed, in a file it splits lines.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Never text in a file: lone surrogates (no UTF-8 for them) and the two non-characters
+# XML 1.0 excludes.
+_NOT_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -48,8 +51,14 @@ def for_terminal(text: object, *, keep: str = "\t\n") -> str:
 
 
 def for_file(text: object, *, keep: str = "\t\n") -> str:
-    """Text for a file format that refuses control characters: they are removed."""
+    """Text for a file format that refuses control characters: they are removed.
+
+    So are lone surrogates and U+FFFE/U+FFFF, which no UTF-8 file or XML
+    document may hold.
+    """
     value = str(text)
+    if _NOT_TEXT.search(value):
+        value = _NOT_TEXT.sub("", value)
     if not _CONTROLS_ALL.search(value):
         return value
     return _CONTROLS_ALL.sub(lambda m: m.group() if m.group() in keep else "", value)

@@ -5,9 +5,15 @@ from __future__ import annotations
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, store
-from wblqa_cli.output import console, print_json, say, table
+from wblqa_cli.output import console, note, print_json, safe, say, table
+
+app = typer.Typer(
+    invoke_without_command=True,
+    help="Show the audit log: who changed what, when, and why (oldest first).",
+)
 
 
+@app.callback()
 def audit(
     ctx: typer.Context,
     entity: str | None = typer.Option(
@@ -24,26 +30,52 @@ def audit(
 ) -> None:
     """Show the audit log: who changed what, when, and why (oldest first).
 
-    Entries are hash-chained; `wblqa db check` verifies that none was altered.
+    The whole hash chain is verified first: if an entry was changed, or does not
+    follow the one before it, the entries are still shown, with a warning on
+    stderr, and the exit code is 1. `wblqa audit head` prints the anchor to keep.
     """
-    from wblqa_cli.store.audit import entries
+    if ctx.invoked_subcommand is not None:
+        return
+    from wblqa_cli.errors import ActionNeeded
+    from wblqa_cli.store.audit import entries, verify
 
-    found = entries(store(ctx), entity=entity, entity_id=entity_id, action=action, limit=last)
+    s = store(ctx)
+    problems = verify(s)
+    found = entries(s, entity=entity, entity_id=entity_id, action=action, limit=last)
+    for problem in problems:
+        note(f"[red]Audit chain broken:[/red] {safe(problem)}")
     if json:
         print_json([e.as_json() for e in found])
-        return
-    if not found:
+    elif not found:
         say("No audit entries match.")
-        return
-    t = table("#", "When (UTC)", "Who", "Action", "Entity", "Id", "What")
-    for e in found:
-        t.add_row(
-            str(e.id),
-            f"{e.at:%Y-%m-%d %H:%M:%S}",
-            e.user,
-            e.action,
-            e.entity,
-            e.entity_id,
-            e.summary,
+    else:
+        t = table("#", "When (UTC)", "Who", "Action", "Entity", "Id", "What")
+        for e in found:
+            t.add_row(str(e.id), f"{e.at:%Y-%m-%d %H:%M:%S}", e.user, e.action, e.entity,
+                      e.entity_id, e.summary)  # fmt: skip
+        console().print(t)
+    if problems:
+        raise ActionNeeded(
+            f"The audit log does not verify ({len(problems)} problem(s)); "
+            "it cannot be relied on as evidence. Run `wblqa db check`."
         )
-    console().print(t)
+
+
+@app.command("head")
+def head(ctx: typer.Context, json: bool = JSON_OPTION) -> None:
+    """Print the audit log's head: its entry count and last hash, the anchor to keep.
+
+    Keep the hash where the store's users cannot change it (the visit pack, an
+    e-mail to your Standards Verifier). Later, `wblqa db check --anchor HASH`
+    proves the log still contains that entry: nothing up to it was cut or rewritten.
+    """
+    from wblqa_cli.store.audit import head as audit_head
+
+    found = audit_head(store(ctx))
+    if json:
+        print_json(found.as_json())
+        return
+    say(f"Audit log: {found.entries} {'entry' if found.entries == 1 else 'entries'}; head:")
+    say(f"  {found.hash}", wrap=False)
+    say("Check it later with:")
+    say(f"  wblqa db check --anchor {found.hash}", wrap=False)

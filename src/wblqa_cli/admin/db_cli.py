@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, state
-from wblqa_cli.output import print_json, say
+from wblqa_cli.output import plain_line, print_json, safe, say
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -20,27 +20,41 @@ def path(ctx: typer.Context) -> None:
     """Print where the store is (a file path, or the URL without its password)."""
     from wblqa_cli.location import resolve
 
-    typer.echo(resolve(state(ctx).db).display)
+    typer.echo(plain_line(resolve(state(ctx).db).display))
 
 
 @app.command("check")
-def check(ctx: typer.Context, json: bool = JSON_OPTION) -> None:
-    """Check the store: SQLite integrity, schema version, the audit log's hash chain."""
+def check(
+    ctx: typer.Context,
+    anchor: str | None = typer.Option(
+        None,
+        "--anchor",
+        metavar="HASH",
+        help="A head hash kept earlier (`wblqa audit head`, "
+        "a backup's .anchor file): prove the log still contains it.",
+    ),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Check the store: integrity, schema version, the audit chain and the guards on it."""
     from wblqa_cli.errors import ActionNeeded
-    from wblqa_cli.store.maintenance import check_store
+    from wblqa_cli.store.maintenance import check_anchor, check_store
 
-    report = check_store(state(ctx).store())
+    wanted = None if anchor is None else check_anchor(anchor)
+    report = check_store(state(ctx).store(), wanted)
     if json:
         print_json(report)
     else:
-        say(f"Store:          {report['store']}")
+        say(f"Store:          {safe(report['store'])}")
         say(
             f"Schema version: {report['schema_version']} (this program: {report['program_schema']})"
         )
         say(f"Integrity:      {report['integrity']}")
         say(f"Audit log:      {report['audit_entries']} entries, chain {report['audit_chain']}")
+        if "anchor" in report:
+            found = "found" if report["anchor"]["found"] else "NOT found"
+            say(f"Anchor:         {found}: {report['anchor']['hash']}", wrap=False)
         for problem in report["problems"]:
-            say(f"[red]Problem:[/red] {problem}")
+            say(f"[red]Problem:[/red] {safe(problem)}")
     if report["problems"]:
         raise ActionNeeded(f"The store has {len(report['problems'])} problem(s); see above.")
 
@@ -64,7 +78,22 @@ def backup(
         )
     target = file.expanduser().resolve() if file else backup_name(source, "backup")
     backup_sqlite(source, target)
-    say(f"Backed up {source} to {target}.")
+    _record_anchor(target)
+    say(f"Backed up {safe(source)} to {safe(target)}.")
+
+
+def _record_anchor(target: Path) -> None:
+    """Beside a backup, the audit head it holds: check the live store against it later."""
+    from wblqa_cli.files import write_private
+    from wblqa_cli.store.audit import head_of_file
+
+    found = head_of_file(target)
+    anchor = target.with_name(target.name + ".anchor")
+    write_private(anchor, f"entries {found.entries}\nhead {found.hash}\n", option="backup")
+    say(f"Audit head at the backup ({found.entries} entries), kept in {safe(anchor)}:")
+    say(f"  {found.hash}", wrap=False)
+    say("Check later that the store still holds it:")
+    say(f"  wblqa db check --anchor {found.hash}", wrap=False)
 
 
 @app.command("copy")
@@ -96,11 +125,11 @@ def copy(
         t.add_row(row.table, str(row.source), str(row.target))
     console().print(t)
     say(
-        f"Copied {report.rows} rows from {report.source} to {report.target} "
+        f"Copied {safe(report.rows)} rows from {safe(report.source)} to {safe(report.target)} "
         f"in {report.seconds:.1f} s; every count matches and the audit chain "
         f"({report.audit_entries} entries) verifies."
     )
-    say(f"Use it with --db '{report.target}' or WBLQA_DB.")
+    say(f"Use it with --db '{safe(report.target)}' or WBLQA_DB.")
 
 
 @app.command("grant")
@@ -151,7 +180,7 @@ def grant(
             if g.lead
             else f"centre {g.centre_number}"
         )
-        say(f"Role {g.role}: {reach}.")
+        say(f"Role {safe(g.role)}: {safe(reach)}.")
     say(
         "Set each role's password (in psql: \\password ROLE) and give each centre its URL: "
         "postgresql+psycopg://ROLE@HOST/DATABASE."

@@ -30,6 +30,7 @@ class Answer:
     comment: str | None = None
     answered_at: datetime | None = None
     answered_by: str | None = None
+    group: str | None = None  # given once for this programme's group (aqd/groups.py)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,10 @@ def shown(value: object) -> str:
     limits = reprlib.Repr()
     limits.maxlevel, limits.maxlist, limits.maxdict = 2, 4, 4
     limits.maxstring = limits.maxother = limits.maxlong = 80
-    return limits.repr(value)
+    try:
+        return limits.repr(value)
+    except ValueError:  # an integer too long for Python to write out
+        return "a number thousands of digits long"
 
 
 def is_blank(raw: object) -> bool:
@@ -66,7 +70,7 @@ def is_blank(raw: object) -> bool:
 
 def coerce(question: Question, raw: object, context: str) -> Value:
     """A checked value for ``question`` from what was typed or read; InputError if invalid."""
-    from wblqa_cli.dates import parse_date
+    from wblqa_cli.dates import in_range, parse_date
 
     kind = question.type
     if kind == "yes-no":
@@ -81,13 +85,18 @@ def coerce(question: Question, raw: object, context: str) -> Value:
                 f"{context}: {shown(raw)} has a time; give a date only, e.g. 2025-10-14."
             )
         if isinstance(raw, date):
-            return raw
+            try:
+                return in_range(raw)
+            except InputError as exc:
+                raise InputError(f"{context}: {exc.message}", hint=exc.hint) from None
         if isinstance(raw, str):
             try:
                 return parse_date(raw)
             except InputError as exc:
                 raise InputError(f"{context}: {exc.message}", hint=exc.hint) from None
         raise InputError(f"{context}: {shown(raw)} is not a date; write it as 2025-10-14.")
+    if kind == "dates":
+        return _dates(question, raw, context)
     if kind == "choice":
         if isinstance(raw, str):
             wanted = " ".join(raw.split()).casefold()
@@ -99,12 +108,38 @@ def coerce(question: Question, raw: object, context: str) -> Value:
             + ", ".join(repr(c) for c in question.choices)
             + "."
         )
+    if isinstance(raw, str) and "\x00" in raw:  # no store can keep one
+        raise InputError(f"{context}: the answer contains a NUL character (\\u0000).")
     if isinstance(raw, str) and raw.strip():
         return raw.strip()
     raise InputError(f"{context}: {shown(raw)} is not text; write the answer in quotes.")
 
 
-def to_json_value(value: Value | None) -> bool | str | None:
+def _dates(question: Question, raw: object, context: str) -> tuple[date, ...]:
+    """One or more dates: a list, or text with the dates separated by ';' or ','."""
+    from dataclasses import replace
+
+    items: list[object]
+    if isinstance(raw, date):
+        items = [raw]
+    elif isinstance(raw, str):
+        items = [part for part in raw.replace(",", ";").split(";") if part.strip()]
+    elif isinstance(raw, list | tuple):
+        items = list(raw)
+    else:
+        raise InputError(
+            f"{context}: {shown(raw)} is not a list of dates; write e.g. 2025-10-14; 2026-03-02."
+        )
+    if not items:
+        raise InputError(f"{context}: give at least one date, e.g. 2025-10-14.")
+    single = replace(question, type="date")
+    found = {coerce(single, item, context) for item in items}
+    return tuple(sorted(d for d in found if isinstance(d, date)))
+
+
+def to_json_value(value: Value | None) -> bool | str | list[str] | None:
+    if isinstance(value, tuple):
+        return [d.isoformat() for d in value]
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -118,6 +153,12 @@ def encode(value: Value | None) -> str:
 def decode(question: Question | None, text: str) -> Value | None:
     """A stored value back as the domain holds it (dates as :class:`date`)."""
     value = json.loads(text)
+    if question is not None and question.type == "dates" and isinstance(value, list | str):
+        try:
+            items = value if isinstance(value, list) else [value]
+            return tuple(sorted({date.fromisoformat(str(v)) for v in items}))
+        except ValueError:
+            return json.dumps(value)
     if question is not None and question.type == "date" and isinstance(value, str):
         try:
             return date.fromisoformat(value)
@@ -129,11 +170,13 @@ def decode(question: Question | None, text: str) -> Value | None:
 
 
 def display(value: Value | None) -> str:
-    """An answer as a person reads it: yes/no, an ISO date, the choice or text."""
+    """An answer as a person reads it: yes/no, ISO dates ('; ' between), the choice or text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, tuple):
+        return "; ".join(d.isoformat() for d in value)
     return value

@@ -17,18 +17,18 @@ from wblqa_cli.aqd.walk import applies, scope_values
 from wblqa_cli.errors import InputError
 
 
-def _answer_and_comment(raw: object, at: str) -> tuple[object, str | None]:
+def _answer_and_comment(raw: object, at: str, many: bool = False) -> tuple[object, str | None]:
     if isinstance(raw, dict):
-        unknown = sorted(set(raw) - {"answer", "comment"})
+        unknown = sorted(set(raw) - {"answer", "comment"}, key=str)  # YAML keys may be numbers
         if unknown:
             raise InputError(f"{at}: unknown key {unknown[0]!r}; use 'answer' and 'comment'.")
         if "answer" not in raw:
             raise InputError(f"{at}: the table has no 'answer'.")
         comment = raw.get("comment")
-        if comment is not None and not isinstance(comment, str):
+        if comment is not None and (not isinstance(comment, str) or "\x00" in comment):
             raise InputError(f"{at}, key 'comment': {shown(comment)} is not text.")
         return raw["answer"], (comment.strip() or None) if comment else None
-    if isinstance(raw, list):
+    if isinstance(raw, list) and not many:
         raise InputError(f"{at}: {shown(raw)} is a list; give one answer.")
     return raw, None
 
@@ -54,12 +54,38 @@ def _scope_answers(
                 f"{here}: {qid!r} is a {q.scope}-level question; "
                 + ("put it under [centre]." if q.scope == "centre" else "put it under a programme.")
             )
-        value, comment = _answer_and_comment(raw, here)
+        value, comment = _answer_and_comment(raw, here, many=q.type == "dates")
         if is_blank(value):
             if comment:
                 raise InputError(f"{here}: a comment needs an answer too.")
             continue
         out.append(Given(programme, q.id, coerce(q, value, here), comment))
+    return out
+
+
+def _group_answers(bank: Bank, table_: object, file: str, groups: Sequence[str]) -> list[Given]:
+    """A group's answers: programme questions given once for its members (facts excepted)."""
+    from wblqa_cli.aqd.groups import scope_of
+    from wblqa_cli.registry.facts import FACT_QUESTIONS
+
+    if not isinstance(table_, dict):
+        raise InputError(f"{file}: 'groups' must be a table of group names, not {shown(table_)}.")
+    out: list[Given] = []
+    for name, answers in table_.items():
+        at = f"{file}: groups.{name}"
+        if name not in groups:
+            raise InputError(
+                f"{at}: {name!r} is not a group of this declaration"
+                + (f" ({', '.join(groups)})." if groups else " (it has none)."),
+                hint="Make one with `wblqa aqd group add NAME CODE...`.",
+            )
+        for g in _scope_answers(bank, "programme", answers, at, scope_of(str(name))):
+            if g.question_id in FACT_QUESTIONS:
+                raise InputError(
+                    f"{at}.{g.question_id}: a programme fact, each programme's own; "
+                    "give it under programmes.CODE."
+                )
+            out.append(g)
     return out
 
 
@@ -69,10 +95,12 @@ def read_answers(
     bank: Bank,
     programmes: Sequence[str],
     stored: Mapping[Key, Answer],
+    groups: Sequence[str] = (),
 ) -> list[Given]:
     """Every answer of an answers file, checked whole; the first problem raises.
 
-    Shape: ``{"centre": {ID: ANSWER}, "programmes": {CODE: {ID: ANSWER}}}``; an
+    Shape: ``{"centre": {ID: ANSWER}, "programmes": {CODE: {ID: ANSWER}},
+    "groups": {NAME: {ID: ANSWER}}}`` (a group's answers hold for each member); an
     answer may be ``{"answer": X, "comment": "..."}``. Blank answers are skipped.
     An answer to a question whose condition is not met (given the file and the
     answers already saved) is an error: it would never be used.
@@ -82,9 +110,11 @@ def read_answers(
             f"{file}: expected a table with 'centre' and 'programmes', "
             f"not {type(document).__name__}."
         )
-    unknown = sorted(set(document) - {"centre", "programmes"})
+    unknown = sorted(set(document) - {"centre", "programmes", "groups"}, key=str)
     if unknown:
-        raise InputError(f"{file}: unknown key {unknown[0]!r}; expected 'centre' and 'programmes'.")
+        raise InputError(
+            f"{file}: unknown key {unknown[0]!r}; expected 'centre', 'programmes' and 'groups'."
+        )
     given = _scope_answers(bank, "centre", document.get("centre", {}), f"{file}: centre", None)
     progs = document.get("programmes", {})
     if not isinstance(progs, dict):
@@ -99,6 +129,7 @@ def read_answers(
                 hint="Register it first with `wblqa programme add CODE --title TITLE`.",
             )
         given += _scope_answers(bank, "programme", answers, f"{file}: programmes.{code}", code)
+    given += _group_answers(bank, document.get("groups", {}), file, groups)
     merged = dict(stored)
     for g in given:
         merged[g.key] = Answer(g.value, g.comment)
@@ -108,6 +139,8 @@ def read_answers(
         values = scope_values(merged, g.programme)
         if q.when is not None and not applies(q, values):
             place = "centre" if g.programme is None else f"programmes.{g.programme}"
+            if g.programme is not None and g.programme.startswith("group:"):
+                place = "groups." + g.programme.removeprefix("group:")
             actual = display(values.get(q.when.question)) or "unanswered"
             raise InputError(
                 f"{file}: {place}.{q.id}: asked only when {q.when.question} is "
@@ -131,6 +164,8 @@ def _hint(q: Question) -> str:
         kind = "true or false"
     elif q.type == "date":
         kind = "a date, e.g. 2025-10-14"
+    elif q.type == "dates":
+        kind = "one or more dates, e.g. [2025-10-14, 2026-03-02]"
     elif q.type == "choice":
         kind = "one of: " + " | ".join(q.choices)
     else:
@@ -189,11 +224,22 @@ def read_document(path: Path) -> object:
         raise InputError(f"{path}: no such file.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as UTF-8 text ({exc}).") from None
+    if not text.strip():
+        raise InputError(
+            f"{path}: the file is empty; it holds no answers.",
+            hint="`wblqa aqd template -o answers.toml` writes one to fill in.",
+        )
     try:
         return _parse_document(text, suffix, path)
     except RecursionError:
         # Lists or tables nested thousands deep: no answers file looks like that.
         raise InputError(f"{path}: nested too deeply to be an answers file.") from None
+    except ValueError as exc:  # Python refuses to read an integer of thousands of digits
+        if "digits" not in str(exc):
+            raise
+        raise InputError(
+            f"{path}: holds a number thousands of digits long; no answer is."
+        ) from None
 
 
 def _parse_document(text: str, suffix: str, path: Path) -> object:

@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from wblqa_cli.errors import DataError
-from wblqa_cli.rules import Table, table
+from wblqa_cli.rules import WBLQA_DEFAULT, Table, table
 
 BANK_FILE = "aqd_questions.toml"
 SCOPES = ("centre", "programme")
-TYPES = ("choice", "yes-no", "date", "text")
+TYPES = ("choice", "yes-no", "date", "dates", "text")
 
-#: An answer as the domain holds it: yes-no → bool, date → date, choice/text → str.
-Value = bool | date | str
+#: An answer as the domain holds it: yes-no → bool, date → date, dates → a sorted
+#: tuple of dates (one or more), choice/text → str.
+Value = bool | date | tuple[date, ...] | str
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,14 @@ class Question:
     choices: tuple[str, ...] = ()
     when: Condition | None = None
     expect: bool | None = None
+    source_reason: str | None = None  # why wblqa asks it, when ``source`` is "wblqa default"
+
+    @property
+    def shown_source(self) -> str:
+        """The citation, or the tool's own good-practice question said as such."""
+        if self.source == WBLQA_DEFAULT:
+            return f"wblqa's own question, not from the guidance ({self.source_reason})"
+        return self.source
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -67,6 +76,7 @@ class Question:
             ),
             "expect": self.expect,
             "source": self.source,
+            "source_reason": self.source_reason,
         }
 
 
@@ -152,6 +162,7 @@ def _question(q: Table, sections: dict[str, Section], earlier: dict[str, Questio
     expect = q.flag("expect", required=False)
     if expect is not None and kind != "yes-no":
         raise q.fail("expect", f"is only for yes-no questions, not {kind}")
+    source, reason = q.citation()
     question = Question(
         id=qid,
         section=section_id,
@@ -160,10 +171,11 @@ def _question(q: Table, sections: dict[str, Section], earlier: dict[str, Questio
         question=q.text("question"),
         help=q.text("help"),
         required=q.flag("required"),
-        source=q.source(),
+        source=source,
         choices=choices,
         when=_when(q, earlier, scope),
         expect=expect,
+        source_reason=reason,
     )
     q.done()
     return question

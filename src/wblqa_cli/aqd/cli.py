@@ -16,11 +16,12 @@ from wblqa_cli.aqd.cli_common import (
     resolve_year,
 )
 from wblqa_cli.aqd.cli_export import export
+from wblqa_cli.aqd.cli_group import app as group_app
 from wblqa_cli.aqd.cli_start import start
 from wblqa_cli.aqd.cli_status import status
 from wblqa_cli.cli_common import JSON_OPTION, store
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, note, print_json, say, table
+from wblqa_cli.output import console, fmt_date, note, print_json, safe, say, styled, table
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.answers import Answer, Key
@@ -47,13 +48,14 @@ def questions(json: bool = JSON_OPTION) -> None:
     for q in bank.questions:
         if q.section != section:
             section = q.section
-            t.add_row(f"[bold]{bank.section(section).title}[/bold]", "", "")
-        text = q.question
+            t.add_row(styled(f"[bold]{safe(bank.section(section).title)}[/bold]"), "", "")
+        text = safe(q.question)
         if q.choices:
-            text += f"\n[dim]{' | '.join(q.choices)}[/dim]"
+            text += f"\n[dim]{safe(' | '.join(q.choices))}[/dim]"
         if q.when:
-            text += f"\n[dim]only if {q.when.question} is {display(q.when.equals)}[/dim]"
-        t.add_row(q.id, q.type + ("" if q.required else " (optional)"), text)
+            when = f"only if {q.when.question} is {display(q.when.equals)}"
+            text += f"\n[dim]{safe(when)}[/dim]"
+        t.add_row(q.id, q.type + ("" if q.required else " (optional)"), styled(text))
     console().print(t)
 
 
@@ -71,7 +73,7 @@ def template(
     from wblqa_cli.aqd.answers_file import template_toml
     from wblqa_cli.aqd.bank import load_bank
     from wblqa_cli.files import write_private
-    from wblqa_cli.store.centres import default_centre, list_programmes
+    from wblqa_cli.store.centres import default_centre
 
     suffix = output.suffix.lower()
     if suffix not in (".toml", ".json", ".yaml", ".yml"):
@@ -81,7 +83,8 @@ def template(
     bank = load_bank()
     s = store(ctx)
     number = default_centre(s, centre)
-    programmes = [(p.code, p.title) for p in list_programmes(s, number)] if number else []
+    covered = centre_programmes(s, number, [], resolve_year(None)) if number else []
+    programmes = [(p.code, p.title) for p in covered]
     if suffix == ".toml":
         text = template_toml(bank, programmes, bank.version)
     elif suffix == ".json":
@@ -94,7 +97,7 @@ def template(
         output, text, overwrite=False, exists_hint="Choose another name or remove it first."
     )
     say(
-        f"Wrote {output} ({len(bank.questions)} questions, {len(programmes)} programmes). "
+        f"Wrote {safe(output)} ({len(bank.questions)} questions, {len(programmes)} programmes). "
         f"Fill it in, then run: wblqa aqd start --answers {output}"
     )
 
@@ -115,7 +118,7 @@ def submit(
     s = store(ctx)
     academic_year = resolve_year(year)
     number = resolve_centre(s, centre)
-    codes = [p.code for p in centre_programmes(s, number, [])]
+    codes = [p.code for p in centre_programmes(s, number, [], academic_year)]
     declaration = get_declaration(s, number, academic_year.label)
 
     def check(answers: dict[Key, Answer]) -> None:
@@ -138,8 +141,8 @@ def submit(
         if flagged:
             note(f"Note: {len(flagged)} answer(s) are flagged for action (see `wblqa aqd status`).")
 
-    submit_declaration(s, declaration, bank, check)
-    say(f"Declaration {academic_year} of centre {number} submitted and locked.")
+    submit_declaration(s, declaration, bank, check, codes)
+    say(f"Declaration {safe(academic_year)} of centre {safe(number)} submitted and locked.")
 
 
 def reopen(
@@ -159,7 +162,7 @@ def reopen(
     declaration = get_declaration(s, resolve_centre(s, centre), academic_year.label)
     reopen_declaration(s, declaration, text)
     say(
-        f"Declaration {academic_year} of centre {declaration.centre_number} reopened. "
+        f"Declaration {safe(academic_year)} of centre {safe(declaration.centre_number)} reopened. "
         "Change answers with `wblqa aqd start --review`, then submit again."
     )
 
@@ -209,7 +212,7 @@ def deadline(
     say(f"AQD {academic_year}: due {fmt_date(found.deadline)} ({when}); {origin[found.origin]}.")
     say(f"Source: {found.source}")
     if found.note:
-        say(f"[yellow]{found.note}[/yellow]")
+        say(f"[yellow]{safe(found.note)}[/yellow]")
 
 
 # Registered here, in the order `wblqa aqd --help` lists them.
@@ -221,3 +224,4 @@ app.command("submit")(submit)
 app.command("reopen")(reopen)
 app.command("export")(export)
 app.command("deadline")(deadline)
+app.add_typer(group_app, name="group")

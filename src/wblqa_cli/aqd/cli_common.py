@@ -11,6 +11,7 @@ from wblqa_cli.errors import NotFound
 if TYPE_CHECKING:
     from wblqa_cli.aqd.answers import Answer, Key
     from wblqa_cli.aqd.bank import Bank
+    from wblqa_cli.aqd.coverage import Coverage
     from wblqa_cli.dates import AcademicYear
     from wblqa_cli.registry.model import Programme
     from wblqa_cli.store import Store
@@ -43,19 +44,32 @@ def resolve_centre(s: Store, number: str | None) -> str:
     return found
 
 
-def centre_programmes(s: Store, centre: str, only: list[str]) -> list[Programme]:
+def coverage_of(s: Store, centre: str, year: AcademicYear) -> Coverage:
+    """Which programmes of ``centre`` the declaration of ``year`` covers, and why."""
+    from wblqa_cli.aqd.coverage import cover
+    from wblqa_cli.store.aqd import coverage, find_declaration
     from wblqa_cli.store.centres import list_programmes
 
-    programmes = list_programmes(s, centre)
+    found = find_declaration(s, centre, year.label)
+    fixed = None if found is None else coverage(s, found.id)
+    return cover(list_programmes(s, centre, year=year.label), year.label, fixed)
+
+
+def centre_programmes(
+    s: Store, centre: str, only: list[str], year: AcademicYear
+) -> list[Programme]:
+    """The programmes the declaration of ``year`` covers (only those named, if any)."""
+    programmes = list(coverage_of(s, centre, year).covered)
     if not only:
         return programmes
     codes = {p.code: p for p in programmes}
     for code in only:
         if code.strip() not in codes:
             raise NotFound(
-                f"{code!r} (--programme) is not a programme of centre {centre}"
-                + (f"; it has {', '.join(codes)}." if codes else "; it has none yet."),
-                hint="See `wblqa programme list`.",
+                f"{code!r} (--programme) is not a programme of centre {centre}'s {year} "
+                "declaration"
+                + (f"; it covers {', '.join(codes)}." if codes else "; it covers none yet."),
+                hint="See `wblqa programme list` and `wblqa aqd status`.",
             )
     wanted = {c.strip() for c in only}
     return [p for p in programmes if p.code in wanted]
@@ -67,10 +81,20 @@ def declaration_or_none(s: Store, centre: str, year: AcademicYear) -> Declaratio
     return find_declaration(s, centre, year.label)
 
 
-def answers_of(s: Store, declaration: Declaration | None, bank: Bank) -> dict[Key, Answer]:
+def answers_of(
+    s: Store,
+    declaration: Declaration | None,
+    bank: Bank,
+    where: tuple[str, AcademicYear] | None = None,
+) -> dict[Key, Answer]:
+    """The declaration's answers; before it is started, the programme facts of
+    ``where`` (centre, year), which are its answers to the fact questions."""
     from wblqa_cli.store.aqd import load_answers
+    from wblqa_cli.store.aqd_facts import facts_as_answers
 
-    return {} if declaration is None else load_answers(s, declaration.id, bank)
+    if declaration is not None:
+        return load_answers(s, declaration.id, bank)
+    return {} if where is None else facts_as_answers(s, where[0], where[1].label)
 
 
 def question_label(bank: Bank, key: Key) -> str:

@@ -1,8 +1,7 @@
-"""``wblqa aqd export``: every answer, one row each, as CSV or JSON, streamed."""
+"""``wblqa aqd export``: every answer, one row each, as CSV, JSON or xlsx, streamed."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +22,25 @@ def export(
     ctx: typer.Context,
     year: str | None = YEAR_OPTION,
     centre: str | None = CENTRE_OPTION,
-    format_: str = typer.Option("csv", "--format", help="csv or json."),
+    format_: str = typer.Option("csv", "--format", help="csv, json or xlsx (an Excel workbook)."),
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write to this file (mode 0600) instead of stdout."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+    excel: bool = typer.Option(
+        False, "--excel", help="CSV for Excel: begin with a UTF-8 byte-order mark."
+    ),
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Export every answer, one row each, as CSV or JSON."""
+    """Export every answer, one row each, as CSV, JSON or an Excel workbook."""
     from wblqa_cli.aqd.bank import load_bank
     from wblqa_cli.aqd.export import EXPORT_COLUMNS, export_records, export_values
     from wblqa_cli.store.aqd_export import export_rows, export_target
 
-    if format_ not in ("csv", "json"):
-        raise InputError(f"{format_!r} (--format) is not an export format; use csv or json.")
+    if format_ not in ("csv", "json", "xlsx"):
+        raise InputError(f"{format_!r} (--format) is not an export format; use csv, json or xlsx.")
+    if excel and format_ != "csv":
+        raise InputError("--excel is for --format csv.")
     bank = load_bank()
     s = store(ctx)
     academic_year = resolve_year(year)
@@ -46,22 +50,36 @@ def export(
 
         declaration = get_declaration(s, resolve_centre(s, centre), academic_year.label)
         found = (declaration.id, declaration.centre_number)
-    make = export_values if format_ == "csv" else export_records
+    make = export_records if format_ == "json" else export_values
     records = make(bank, academic_year.label, found[1], export_rows(s, found[0]))
     from wblqa_cli.files import private_output
-    from wblqa_cli.output import progress, show_progress
+    from wblqa_cli.output import data_stdout, progress, show_progress
 
     with progress("Exporting answers", None, enabled=show_progress(quiet)) as p:
         counted = _counted(records, p.advance)
-        if output is None:
-            _write_export(sys.stdout, format_, EXPORT_COLUMNS, counted)
+        if format_ == "xlsx":
+            count = _write_xlsx(counted, output, force)
+            if output is None:
+                return
+        elif output is None:
+            _write_export(data_stdout(), format_, EXPORT_COLUMNS, counted, excel)
             return
-        # Whole or nothing: written beside the target and renamed into place at the end.
-        with private_output(
-            output, overwrite=force, exists_hint="Use --force to overwrite it."
-        ) as stream:
-            count = _write_export(stream, format_, EXPORT_COLUMNS, counted)
+        else:
+            # Whole or nothing: written beside the target and renamed into place at the end.
+            with private_output(
+                output, overwrite=force, exists_hint="Use --force to overwrite it."
+            ) as stream:
+                count = _write_export(stream, format_, EXPORT_COLUMNS, counted, excel)
     say(f"Exported {count} answers to {output}.")
+
+
+def _write_xlsx(values: Any, output: Path | None, force: bool) -> int:
+    from wblqa_cli.aqd.export import EXPORT_COLUMNS
+    from wblqa_cli.tables import write_table
+    from wblqa_cli.xlsx import Sheet, columns
+
+    cols = columns(*EXPORT_COLUMNS, answered_at="datetime", flagged="bool")
+    return write_table("xlsx", [Sheet("AQD answers", cols, values)], output, force=force)
 
 
 def _counted(records: Any, advance: Any) -> Any:
@@ -73,7 +91,9 @@ def _counted(records: Any, advance: Any) -> Any:
     advance(n % 1000)
 
 
-def _write_export(stream: Any, format_: str, columns: tuple[str, ...], records: Any) -> int:
+def _write_export(
+    stream: Any, format_: str, columns: tuple[str, ...], records: Any, excel: bool = False
+) -> int:
     import json as json_
     from functools import lru_cache
 
@@ -86,10 +106,11 @@ def _write_export(stream: Any, format_: str, columns: tuple[str, ...], records: 
         def cell(value: object) -> str:
             return "yes" if value is True else "no" if value is False else neutralise(value)
 
-        w = writer(stream)
+        w = writer(stream, excel=excel)
         w.writerow(columns)
         for values in records:  # tuples in ``columns`` order
-            w.writerow([cell(v) for v in values])
+            # Several dates (expected certification) share one cell: "2026-03-01; 2026-07-15".
+            w.writerow([cell("; ".join(v) if isinstance(v, list) else v) for v in values])
             count += 1
         return count
     stream.write("[")

@@ -19,7 +19,7 @@ from wblqa_cli.aqd.cli_common import (
 )
 from wblqa_cli.cli_common import store
 from wblqa_cli.errors import EXIT_INTERRUPTED, InputError
-from wblqa_cli.output import say
+from wblqa_cli.output import safe, say
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.bank import Bank
@@ -69,57 +69,103 @@ def _prompt_centre(s: Store) -> str:
     )
     centre = Centre(check_centre_number(number), check_text(name, "centre name"))
     add_centre(s, centre)
-    say(f"Centre {centre.number} ({centre.name}) registered.")
+    say(f"Centre {safe(centre.number)} ({safe(centre.name)}) registered.")
     return centre.number
 
 
-def _prompt_programmes(s: Store, centre: str) -> None:
+def _prompt_programmes(s: Store, centre: str, year: AcademicYear) -> None:
     """Offer to register programmes on the fly (interactive only)."""
+    from dataclasses import replace
+
     from wblqa_cli.aqd import prompting
-    from wblqa_cli.registry.model import check_programme_code
     from wblqa_cli.registry.programmes import build_programme
-    from wblqa_cli.store.centres import add_programme, programme_codes
+    from wblqa_cli.store.programme_changes import add_programme
 
     message, default = f"Centre {centre} has no programmes yet. Add one now?", True
     while prompting.ask(
         {"type": "confirm", "name": "answer", "message": message, "default": default}
     ):
-        known = programme_codes(s)
-
-        def valid_code(text: str, known: set[str] = known) -> bool | str:
-            try:
-                code = check_programme_code(text)
-            except InputError as exc:
-                return exc.message
-            return f"{code} is already registered." if code in known else True
-
-        code = prompting.ask(
-            {
-                "type": "text",
-                "name": "answer",
-                "message": "Programme or qualification code (e.g. 603/1234/5):",
-                "validate": valid_code,
-            }
-        )
-        title = prompting.ask(
-            {
-                "type": "text",
-                "name": "answer",
-                "message": "Its title:",
-                "validate": lambda t: bool(t.strip()) or "Give the qualification title.",
-            }
-        )
+        code, title, sector = _ask_programme(s)
         programme = build_programme(
             code=(code, "programme code"),
             title=(title, "title"),
             centre=centre,
-            sector=(None, "sector"),
+            sector=(sector, "sector"),
             dcs_expiry=None,
             expected=(),
+            first_year=year.label,
         )
-        add_programme(s, programme)
-        say(f"Programme {programme.code} ({programme.title}) registered.")
+        if sector == "":  # none: not the group the title was matched to, either
+            match = programme.sector_match
+            if match is not None:
+                match = replace(match, group=None, how="none", title=None)
+            programme = replace(programme, sector=None, sector_match=match)
+        add_programme(s, programme, {}, year.label, "aqd start")
+        say(f"Programme {safe(programme.code)} ({safe(programme.title)}) registered, "
+            f"sector {safe(programme.sector_shown or 'none')}.")  # fmt: skip
         message, default = "Add another programme?", False
+
+
+def _ask_programme(s: Store) -> tuple[str, str, str | None]:
+    """Code, title and sector of a new programme; the sector found from the title is shown.
+
+    The sector is "" when the person said none (not looked up from the title).
+    """
+    from wblqa_cli.aqd import prompting
+    from wblqa_cli.registry.model import check_programme_code
+    from wblqa_cli.registry.programmes import describe_sector, find_sector, resolve_sector
+    from wblqa_cli.store.centres import programme_codes
+
+    known = programme_codes(s)
+
+    def valid_code(text: str) -> bool | str:
+        try:
+            code = check_programme_code(text)
+        except InputError as exc:
+            return exc.message
+        return f"{code} is already registered." if code in known else True
+
+    code = prompting.ask(
+        {
+            "type": "text",
+            "name": "answer",
+            "message": "Programme or qualification code (e.g. 603/1234/5):",
+            "validate": valid_code,
+        }
+    )
+    title = prompting.ask(
+        {
+            "type": "text",
+            "name": "answer",
+            "message": "Its title:",
+            "validate": lambda t: bool(t.strip()) or "Give the qualification title.",
+        }
+    )
+    found = find_sector(None, title)
+    say(describe_sector(found))
+
+    def valid_sector(text: str) -> bool | str:
+        if not text.strip() or text.strip().casefold() == "none":
+            return True
+        try:
+            resolve_sector(text, title, "sector")
+        except InputError as exc:
+            return exc.message
+        return True
+
+    keep = found.sector or "none"
+    answer = prompting.ask(
+        {
+            "type": "text",
+            "name": "answer",
+            "message": f"Sector (Enter keeps {keep}; or a group code such as 214, a sector "
+            "name such as construction, or none):",
+            "validate": valid_sector,
+        }
+    )
+    if not answer.strip():
+        return code, title, found.sector
+    return code, title, "" if answer.strip().casefold() == "none" else answer
 
 
 def start(
@@ -172,13 +218,17 @@ def _start_from_file(
 
     document = read_document(path)
     number = resolve_centre(s, centre)
-    codes = [p.code for p in centre_programmes(s, number, only)]
+    codes = [p.code for p in centre_programmes(s, number, only, year)]
     existing = declaration_or_none(s, number, year)
-    given = read_answers(document, str(path), bank, codes, answers_of(s, existing, bank))
+    from wblqa_cli.store.aqd_groups import list_groups
+
+    stored = answers_of(s, existing, bank, (number, year))
+    groups = list(list_groups(s, number, year.label))
+    given = read_answers(document, str(path), bank, codes, stored, groups)
     declaration = existing or open_declaration(s, number, year.label, bank.version)
     changed = save_answers(s, declaration, given, bank.version, how=f"file {path.name}")
     say(
-        f"Read {len(given)} answers from {path}: {changed} saved, "
+        f"Read {len(given)} answers from {safe(path)}: {changed} saved, "
         f"{len(given) - changed} unchanged. See what is left with `wblqa aqd status`."
     )
 
@@ -195,8 +245,8 @@ def _start_interactive(
 
     number = default_centre(s, centre) or _prompt_centre(s)
     if not list_programmes(s, number):
-        _prompt_programmes(s, number)
-    programmes = centre_programmes(s, number, only)
+        _prompt_programmes(s, number, year)
+    programmes = centre_programmes(s, number, only, year)
     declaration = open_declaration(s, number, year.label, bank.version)
     if declaration.submitted:
         raise ActionNeeded(

@@ -11,20 +11,21 @@ from wblqa_cli.aqd.cli_common import (
     CENTRE_OPTION,
     YEAR_OPTION,
     answers_of,
-    centre_programmes,
+    coverage_of,
     declaration_or_none,
     question_label,
     resolve_centre,
     resolve_year,
 )
 from wblqa_cli.cli_common import JSON_OPTION, store
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, table
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from wblqa_cli.aqd.answers import Answer, Key
     from wblqa_cli.aqd.bank import Bank
+    from wblqa_cli.aqd.coverage import Coverage
     from wblqa_cli.aqd.deadlines import Deadline
     from wblqa_cli.aqd.progress import ScopeStatus
     from wblqa_cli.dates import AcademicYear
@@ -67,6 +68,8 @@ class _View:
     declaration: Declaration | None
     answers: dict[Key, Answer]
     scopes: list[ScopeStatus]
+    coverage: Coverage
+    groups: dict[str, tuple[str, ...]]
     titles: dict[str, str]
     deadline: Deadline
     state: str
@@ -79,9 +82,13 @@ def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | Non
     from wblqa_cli.store.aqd import user_deadlines
 
     number = resolve_centre(s, centre)
-    programmes = centre_programmes(s, number, [])
+    from wblqa_cli.store.aqd_groups import list_groups
+
+    covered = coverage_of(s, number, academic_year)
+    groups = list_groups(s, number, academic_year.label)
+    programmes = list(covered.covered)
     declaration = declaration_or_none(s, number, academic_year)
-    answers = answers_of(s, declaration, bank)
+    answers = answers_of(s, declaration, bank, (number, academic_year))
     scopes = statuses(bank, [p.code for p in programmes], answers)
     titles = {p.code: p.title for p in programmes}
     deadline = deadline_for(academic_year, user_deadlines(s))
@@ -99,6 +106,8 @@ def _gather(s: Store, bank: Bank, academic_year: AcademicYear, centre: str | Non
         deadline=deadline,
         state=state,
         complete=complete,
+        coverage=covered,
+        groups=groups,
     )
 
 
@@ -116,6 +125,7 @@ def _as_json(v: _View, centre_name: str, today: dt.date) -> dict[str, Any]:
         "bank_version": v.bank.version,
         "complete": v.complete,
         "deadline": v.deadline.as_json(today),
+        "coverage": v.coverage.as_json() | {"groups": {g: list(m) for g, m in v.groups.items()}},
         "scopes": [
             {
                 "programme": sc.programme,
@@ -141,12 +151,21 @@ def _print_progress(v: _View, today: dt.date) -> None:
     submitted = declaration.submitted_at if declaration else None
     by = declaration.submitted_by if declaration else None
     on = f" on {fmt_date(submitted.date())} by {by}" if submitted else ""
-    say(f"[bold]AQD {v.academic_year}[/bold] · centre {v.number} · {v.state}{on}")
+    say(
+        f"[bold]AQD {safe(v.academic_year)}[/bold] · centre {safe(v.number)} · "
+        f"{safe(v.state)}{safe(on)}"
+    )
     left = deadline.days_left(today)
     when = f"{left} days left" if left >= 0 else f"{-left} days ago"
     say(f"Deadline: {fmt_date(deadline.deadline)} ({when})")
     if deadline.note:
-        say(f"[yellow]{deadline.note}[/yellow]")
+        say(f"[yellow]{safe(deadline.note)}[/yellow]")
+    say(f"Covers {safe(v.coverage.reason)}.")
+    for p, why in v.coverage.left_out:
+        say(f"  Left out: {safe(p.code)} ({safe(why)}).")
+    for name, members in v.groups.items():
+        names = safe(", ".join(members)) or "no programmes"
+        say(f"  Group {safe(name)}: {names} (answers given once).")
     t = table("Scope", "Title", "Answered", "Missing", "Flagged")
     for sc in v.scopes:
         t.add_row(

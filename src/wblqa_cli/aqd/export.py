@@ -24,6 +24,7 @@ EXPORT_COLUMNS = (
     "answered_at",
     "answered_by",
     "flagged",
+    "from_group",  # the group whose answer it is (aqd group), else empty
 )
 
 
@@ -124,6 +125,7 @@ def export_values(
                 stamp(r.answered_at),
                 r.answered_by,
                 flagged,
+                getattr(r, "from_group", None),
             )
 
     scope: list[Any] = []

@@ -16,6 +16,7 @@ from wblqa_cli.aqd.answers import Answer, Given, Key, coerce, display
 from wblqa_cli.aqd.bank import Bank, Question, Value
 from wblqa_cli.aqd.walk import Slot, next_unanswered, walk
 from wblqa_cli.errors import InputError
+from wblqa_cli.output import safe
 
 HELP = "?help"
 SKIP = "?skip"
@@ -62,7 +63,8 @@ def prompt_spec(q: Question, default: Value | None) -> dict[str, Any]:
             spec["default"] = display(default)
         return spec
     blank = "leave blank to skip for now" if q.required else "leave blank if none"
-    kind = "a date, e.g. 14/10/2025 · " if q.type == "date" else ""
+    kind = {"date": "a date, e.g. 14/10/2025 · ",
+            "dates": "one or more dates, e.g. 14/10/2025; 2/3/2026 · "}.get(q.type, "")  # fmt: skip
     spec.update(
         type="text",
         instruction=f"({kind}? for help · {blank})",
@@ -112,14 +114,14 @@ class Interview:
             return
         if self._last_heading is None or self._last_heading[0] != slot.programme:
             if slot.programme is None:
-                self.out(f"\n[bold]Centre {self.centre_label}[/bold]")
+                self.out(f"\n[bold]Centre {safe(self.centre_label)}[/bold]")
             else:
                 title = dict(self.programmes).get(slot.programme, "")
                 self.out(
                     f"\n[bold]Programme {slot.programme_index} of {slot.programme_total}: "
-                    f"{slot.programme}[/bold] {title}"
+                    f"{safe(slot.programme)}[/bold] {safe(title)}"
                 )
-        self.out(f"[bold]{self.bank.section(slot.question.section).title}[/bold]")
+        self.out(f"[bold]{safe(self.bank.section(slot.question.section).title)}[/bold]")
         self._last_heading = here
 
     def _progress(self, slot: Slot) -> str:
@@ -139,14 +141,16 @@ class Interview:
         default = saved.value if saved else (last_year.value if last_year else None)
         self.out(f"[dim]{self._progress(slot)}[/dim]")
         if saved is None and last_year is not None and last_year.value is not None:
-            self.out(f"[dim]Last year you answered: {display(last_year.value)}[/dim]")
+            self.out(f"[dim]Last year you answered: {safe(display(last_year.value))}[/dim]")
         elif saved is not None:
-            self.out(f"[dim]Saved answer: {display(saved.value) or '(left blank)'}[/dim]")
+            self.out(f"[dim]Saved answer: {safe(display(saved.value) or '(left blank)')}[/dim]")
         while True:
             raw = prompting.ask(prompt_spec(q, default))
             text = raw.strip() if isinstance(raw, str) else raw
             if text in (HELP, "?"):
-                self.out(f"[italic]{q.help}[/italic]\n[dim]Source: {q.source}[/dim]")
+                self.out(
+                    f"[italic]{safe(q.help)}[/italic]\n[dim]Source: {safe(q.shown_source)}[/dim]"
+                )
                 continue
             if text == SKIP:
                 return Skip()
@@ -157,7 +161,7 @@ class Interview:
             try:
                 value = coerce(q, text, q.id)
             except InputError as exc:
-                self.out(f"[red]{exc.message}[/red]")
+                self.out(f"[red]{safe(exc.message)}[/red]")
                 continue
             return Given(slot.programme, q.id, value, saved.comment if saved else None)
 

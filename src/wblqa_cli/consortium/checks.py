@@ -3,7 +3,10 @@
 Pure: plain functions over frozen dataclasses. ``as_of`` is always an argument.
 Each check is a small function registered under its stable id in
 :mod:`.checks_application` or :mod:`.checks_members`; ``data/consortium.toml``
-holds its title, the models it applies to, its source and the action to take.
+holds its title, the models it applies to, its source, its strength and the
+action to take. A function says only whether its rule is met, broken or still
+open; the strength in the data makes a broken rule fail (must) or warn (should).
+A waiver, wblqa's own mechanism, excuses a broken rule until it expires.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from __future__ import annotations
 from datetime import date
 
 from wblqa_cli.consortium import checks_application, checks_members
-from wblqa_cli.consortium.checks_base import CheckFn, Context
+from wblqa_cli.consortium.checks_base import BROKEN, MET, NA, OPEN, CheckFn, Context
 from wblqa_cli.consortium.model import Arrangement
 from wblqa_cli.consortium.report import Report, Result
-from wblqa_cli.consortium.rules import Rules, rules
+from wblqa_cli.consortium.rules import CheckRule, Rules, rules
 from wblqa_cli.errors import DataError
 
 #: Every check function by its id, from the themed modules that register them.
@@ -34,6 +37,16 @@ def _catalogue() -> Rules:
     return r
 
 
+def _status(finding: str, rule: CheckRule) -> str:
+    """The reported status: the finding, with a broken rule's strength deciding fail or warn."""
+    if finding == BROKEN:
+        return rule.broken_status()
+    try:
+        return {MET: "pass", OPEN: "warn", NA: "n/a"}[finding]
+    except KeyError:
+        raise DataError(f"Check {rule.id}: unknown finding {finding!r}.") from None
+
+
 def check(arrangement: Arrangement, as_of: date) -> Report:
     """Run every check of the catalogue on ``arrangement`` as of ``as_of``."""
     r = _catalogue()
@@ -43,18 +56,19 @@ def check(arrangement: Arrangement, as_of: date) -> Report:
     for rule in r.checks:
         if arrangement.model not in rule.models:
             models = " and ".join(rule.models)
-            status, found = "n/a", f"Applies to {models} arrangements only."
+            finding, found = NA, f"Applies to {models} arrangements only."
         else:
-            status, found = CHECKS[rule.id](arrangement, ctx)
+            finding, found = CHECKS[rule.id](arrangement, ctx)
+        status = _status(finding, rule)
         message = found if status in ("pass", "n/a") else f"{found} {rule.action}"
-        waiver = waivers.get(rule.id)
-        if status == "fail" and waiver is not None:
+        waiver = waivers.get(rule.id) if finding == BROKEN else None
+        if waiver is not None:
             status = "waived"
             message = (
                 f"Waived until {waiver.expires} (approved by {waiver.approved_by}: "
                 f"{waiver.reason}). Without the waiver: {message}"
             )
-        results.append(Result(rule.id, rule.title, status, message, rule.source))
+        results.append(Result(rule.id, rule.title, status, message, rule.cited, waiver))
     return Report(
         arrangement=arrangement.name,
         model=arrangement.model,

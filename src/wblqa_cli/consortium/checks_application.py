@@ -1,4 +1,5 @@
-"""The consortium checks on dates: application, approval, LIV, standardisation, AQD, waivers.
+"""The consortium checks on the file and its dates: template, application, approval, LIV,
+standardisation, AQD, waivers.
 
 A date recorded after ``as_of`` counts as not yet happened, so ``--as-of``
 answers "what will the check say on that day".
@@ -9,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from wblqa_cli.consortium.checks_base import Context, Outcome, Registry, cap, names
+from wblqa_cli.consortium.checks_base import (
+    BROKEN,
+    MET,
+    NA,
+    OPEN,
+    Context,
+    Outcome,
+    Registry,
+    cap,
+    names,
+)
 from wblqa_cli.consortium.model import Arrangement, Qualification
 from wblqa_cli.dates import days_text
 
@@ -17,27 +28,44 @@ CHECKS = Registry()
 _check = CHECKS.add
 
 
-@_check("application.submitted-in-time")
+@_check("template.filled-in")
+def _filled_in(a: Arrangement, c: Context) -> Outcome:
+    if a.unedited_template:
+        return BROKEN, "The file is still marked as the unedited template: its values are samples."
+    return MET, "The file is not marked as the template's example."
+
+
+@_check("application.submitted")
 def _submitted(a: Arrangement, c: Context) -> Outcome:
     apply_by = a.apply_by()
     assert apply_by is not None
     sub = a.application_submitted
     if c.happened(sub):
-        assert sub is not None
-        if sub <= apply_by:
-            return "pass", f"Submitted on {sub}, by the latest date to apply ({apply_by})."
-        late = (sub - apply_by).days
-        return (
-            "fail",
-            f"Submitted on {sub}, {days_text(late)} after the latest date to apply, {apply_by}.",
-        )
+        return MET, f"Submitted on {sub}."
     if c.as_of <= apply_by:
         left = (apply_by - c.as_of).days
-        return "warn", f"Not submitted yet: apply by {apply_by} ({days_text(left)} left)."
+        return OPEN, f"Not submitted yet: apply by {apply_by} ({days_text(left)} left)."
     gone = (c.as_of - apply_by).days
     return (
-        "fail",
+        BROKEN,
         f"Not submitted, and the latest date to apply, {apply_by}, passed {days_text(gone)} ago.",
+    )
+
+
+@_check("application.submitted-in-time")
+def _submitted_in_time(a: Arrangement, c: Context) -> Outcome:
+    apply_by = a.apply_by()
+    assert apply_by is not None
+    sub = a.application_submitted
+    if not c.happened(sub):
+        return NA, "No application is recorded yet (see application.submitted)."
+    assert sub is not None
+    if sub <= apply_by:
+        return MET, f"Submitted on {sub}, by the latest date to apply ({apply_by})."
+    late = (sub - apply_by).days
+    return (
+        BROKEN,
+        f"Submitted on {sub}, {days_text(late)} after the latest date to apply, {apply_by}.",
     )
 
 
@@ -45,15 +73,15 @@ def _approval_before(a: Arrangement, c: Context, start: date | None, what: str) 
     approved = a.approved if c.happened(a.approved) else None
     if start is None:
         if approved is not None:
-            return "pass", f"Approved on {approved}; no {what} date is recorded."
-        return "warn", f"Not approved yet, and no {what} date is recorded."
+            return MET, f"Approved on {approved}; no {what} date is recorded."
+        return OPEN, f"Not approved yet, and no {what} date is recorded."
     if approved is not None:
         if approved <= start:
-            return "pass", f"Approved on {approved}, on or before {what} on {start}."
-        return "fail", f"Approved on {approved}, after {what} on {start}."
+            return MET, f"Approved on {approved}, on or before {what} on {start}."
+        return BROKEN, f"Approved on {approved}, after {what} on {start}."
     if c.as_of < start:
-        return "warn", f"Not approved yet; {what} is due on {start}."
-    return "fail", f"{cap(what)} on {start} without approval."
+        return OPEN, f"Not approved yet; {what} is due on {start}."
+    return BROKEN, f"{cap(what)} on {start} without approval."
 
 
 @_check("application.approved-before-recruitment")
@@ -76,27 +104,37 @@ def _this_year(
     due: Callable[[Qualification], date],
     verb: str,
 ) -> Outcome:
+    """Done for this academic year: inside it, or in the window just before it starts."""
     quals = a.vocational
     if not quals:
-        return "n/a", "No vocational qualification is listed."
+        return NA, "No vocational qualification is listed."
     year = a.academic_year
+    opens = c.rules.year_opens(year)
     problems: list[str] = []
     overdue = False
     for q in quals:
         day = get(q)
-        if c.happened(day) and day in year:
-            continue
-        if day is not None and c.happened(day):
-            problems.append(f"{q.code} {verb} on {day}, outside {year}")
+        if c.happened(day):
+            assert day is not None
+            if opens <= day <= year.end:
+                continue
+            if day < opens:
+                problems.append(
+                    f"{q.code} {verb} on {day}, before {opens}, the earliest day that counts "
+                    f"for {year}"
+                )
+            else:
+                problems.append(f"{q.code} {verb} on {day}, after {year} ended")
         else:
-            problems.append(f"{q.code} not {verb} in {year} yet")
+            problems.append(f"{q.code} not {verb} for {year} yet")
         overdue = overdue or c.as_of >= due(q)
     if not problems:
-        return "pass", f"Every programme {verb} in {year}."
-    return ("fail" if overdue else "warn"), "; ".join(problems) + "."
+        return MET, f"Every programme {verb} for {year}."
+    return (BROKEN if overdue else OPEN), "; ".join(problems) + "."
 
 
 @_check("liv.appointed-this-year")
+@_check("exceptional.liv-appointed")
 def _liv(a: Arrangement, c: Context) -> Outcome:
     return _this_year(a, c, lambda q: q.liv_appointed, lambda q: a.delivery_start, "LIV appointed")
 
@@ -116,7 +154,7 @@ def _standardised_year(a: Arrangement, c: Context) -> Outcome:
 def _standardised_first(a: Arrangement, c: Context) -> Outcome:
     quals = a.vocational
     if not quals:
-        return "n/a", "No vocational qualification is listed."
+        return NA, "No vocational qualification is listed."
     bad: list[str] = []
     pending: list[str] = []
     for q in quals:
@@ -132,10 +170,10 @@ def _standardised_first(a: Arrangement, c: Context) -> Outcome:
         else:
             pending.append(f"{q.code}: standardise before the first assessment on {first}")
     if bad:
-        return "fail", "; ".join(bad) + "."
+        return BROKEN, "; ".join(bad) + "."
     if pending:
-        return "warn", "; ".join(pending) + "."
-    return "pass", "Every programme was standardised before its first assessment."
+        return OPEN, "; ".join(pending) + "."
+    return MET, "Every programme was standardised before its first assessment."
 
 
 @_check("aqd.every-centre")
@@ -144,23 +182,23 @@ def _aqd(a: Arrangement, c: Context) -> Outcome:
 
     centres = [o for o in a.organisations if o.approved_centre]
     if not centres:
-        return "n/a", "No approved centre is listed."
+        return NA, "No approved centre is listed."
     pending = [o for o in centres if not o.aqd_completed]
     if not pending:
-        return "pass", f"AQD completed by {names(centres)}."
+        return MET, f"AQD completed by {names(centres)}."
     due = deadline_for(a.academic_year).deadline
     found = f"AQD {a.academic_year} not completed by {names(pending)}"
     if c.as_of <= due:
-        return "warn", f"{found}; it is due by {due}."
-    return "fail", f"{found}; it was due by {due}."
+        return OPEN, f"{found}; it is due by {due}."
+    return BROKEN, f"{found}; it was due by {due}."
 
 
 @_check("waivers.in-date")
 def _waivers(a: Arrangement, c: Context) -> Outcome:
     if not a.waivers:
-        return "n/a", "No waivers are recorded."
+        return NA, "No waivers are recorded."
     expired = [w for w in a.waivers if not w.in_force(c.as_of)]
     if expired:
         listed = ", ".join(f"{w.check} (expired {w.expires})" for w in expired)
-        return "warn", f"Expired, so no longer applied: {listed}."
-    return "pass", f"{len(a.waivers)} waiver(s) in date."
+        return BROKEN, f"Expired, so no longer applied: {listed}."
+    return MET, f"{len(a.waivers)} waiver(s) in date."

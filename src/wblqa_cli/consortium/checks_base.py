@@ -19,7 +19,15 @@ class Context:
         return day is not None and day <= self.as_of
 
 
-Outcome = tuple[str, str]  # (status, what we found)
+#: What a check function finds. It never decides fail or warn: the check's
+#: strength in data/consortium.toml does (see :func:`.checks.check`).
+MET = "met"  # the rule is met: pass
+BROKEN = "broken"  # the rule is broken: fail for a must, warn for a should
+OPEN = "open"  # not yet due, or not recorded: warn whatever the strength
+NA = "n/a"  # the rule does not apply to this arrangement
+FINDINGS = (MET, BROKEN, OPEN, NA)
+
+Outcome = tuple[str, str]  # (finding, what we found)
 CheckFn = Callable[[Arrangement, Context], Outcome]
 
 
@@ -43,4 +51,4 @@ def cap(text: str) -> str:
 
 
 def no_lead() -> Outcome:
-    return ("n/a", "Needs exactly one Lead Centre first (see lead-centre.exactly-one).")
+    return (NA, "Needs exactly one Lead Centre first (see lead-centre.exactly-one).")

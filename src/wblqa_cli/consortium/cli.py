@@ -10,7 +10,7 @@ import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, as_of, require_tty, store
 from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
 
 if TYPE_CHECKING:
     from wblqa_cli.consortium.report import Report
@@ -40,15 +40,17 @@ def _render(report: Report, fmt: str) -> None:
     if fmt == "json":
         print_json(report.as_json())
     elif fmt == "junit":
-        sys.stdout.write(junit_xml(report))
+        from wblqa_cli.output import data_stdout
+
+        data_stdout().write(junit_xml(report))
     else:
-        t = table("Status", "Check", "What we found / what to do", "Source")
+        t = table("Status", "Check", "What we found / what to do", "Source; strength")
         t.columns[1].overflow = "fold"  # a check id is never cut short
         for status in STATUSES:
             for r in report.results:
                 if r.status == status:
-                    label = f"[{_STYLE[status]}]{_LABEL[status]}[/]"
-                    t.add_row(label, f"{r.id}\n{r.title}", r.message, r.source)
+                    label = styled(f"[{_STYLE[status]}]{_LABEL[status]}[/]")
+                    t.add_row(label, f"{r.id}\n{r.title}", r.message, r.source_text())
         console().print(t)
         say(report.summary_line())
         say(report.apply_by_text())
@@ -159,15 +161,15 @@ def advise(
         print_json(advice.as_json())
         return
     label = {"gq": "general-qualification centre consortium"}.get(advice.model, advice.model)
-    say(f"[bold]Recommended:[/] {label} — {advice.summary}")
+    say(f"[bold]Recommended:[/] {safe(label)} — {safe(advice.summary)}")
     say("\n[bold]Why[/]")
     for reason, source in advice.reasons:
-        say(f"  • {reason} ({source})")
+        say(f"  • {safe(reason)} ({safe(source)})")
     if advice.registration:
-        say(f"\n[bold]Registration[/]\n  {advice.registration}")
+        say(f"\n[bold]Registration[/]\n  {safe(advice.registration)}")
     say("\n[bold]Next steps[/]")
     for number, step in enumerate(advice.next_steps, start=1):
-        say(f"  {number}. {step}")
+        say(f"  {safe(number)}. {safe(step)}")
 
 
 def _ask() -> dict[str, bool]:
@@ -204,11 +206,16 @@ def import_(
     from wblqa_cli.store.consortium import save_arrangement
 
     arrangement = read_arrangement_file(file)
+    if arrangement.unedited_template:
+        raise InputError(
+            f"{file}: is the unedited template (unedited_template = true): fill it in with "
+            "your arrangement and delete that line before storing it."
+        )
     created = save_arrangement(store(ctx), arrangement)
     verb = "Stored" if created else "Updated"
     say(
         f"{verb} arrangement {arrangement.name!r} ({arrangement.model}, "
-        f"{arrangement.academic_year}) from {file}."
+        f"{safe(arrangement.academic_year)}) from {safe(file)}."
     )
 
 
@@ -281,6 +288,7 @@ def diff(
     """Name the changes that need an amendment application or a new arrangement."""
     from wblqa_cli.consortium.diff import diff as run_diff
     from wblqa_cli.consortium.loader import read_arrangement_file
+    from wblqa_cli.consortium.rules import NEEDS
 
     result = run_diff(read_arrangement_file(old), read_arrangement_file(new))
     if json:
@@ -290,12 +298,13 @@ def diff(
         say("No changes.")
         return
     t = table("Needs", "Change", "Subject", "Detail", "Source")
-    order = {"new-arrangement": 0, "amendment": 1, "none": 2}
-    for c in sorted(result.changes, key=lambda c: order[c.needs]):
+    for c in sorted(result.changes, key=lambda c: NEEDS.index(c.needs)):
         t.add_row(c.needs, c.change, c.subject, c.detail, c.source)
     console().print(t)
     verdict = {
         "new-arrangement": "A new arrangement must be set up with Pearson.",
+        "withdrawal": "The Lead Centre withdraws the arrangement: it is no longer needed.",
+        "ask-pearson": "The guide leaves open what a change here needs: ask Pearson Support.",
         "amendment": "The Lead Centre must apply to Pearson to amend the arrangement.",
         "none": "No application to Pearson is needed for these changes.",
     }[result.needs]

@@ -65,6 +65,7 @@ def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement
     fmt = t.integer("format")
     if fmt != FORMAT:
         raise t.fail("format", f"is {fmt}; this wblqa reads arrangement files of format {FORMAT}")
+    unedited = t.flag("unedited_template", required=False)
     name = t.text("name")
     model = t.text("model", choices=MODELS)
     year_text = t.text("academic_year")
@@ -138,6 +139,7 @@ def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement
         organisations=tuple(organisations),
         qualifications=tuple(qualifications),
         waivers=tuple(waivers),
+        unedited_template=bool(unedited),
     )
 
 

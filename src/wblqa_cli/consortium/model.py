@@ -87,6 +87,8 @@ class Arrangement:
     delivery_sites_declared: bool | None = None
     mixed_groups: bool | None = None
     waivers: tuple[Waiver, ...] = ()
+    #: Written by `consortium init` and removed by a person once the file is filled in.
+    unedited_template: bool = False
 
     @property
     def lead(self) -> Organisation | None:
@@ -119,6 +121,7 @@ class Arrangement:
         doc = clean(
             {
                 "format": FORMAT,
+                "unedited_template": True if self.unedited_template else None,
                 "name": self.name,
                 "model": self.model,
                 "academic_year": self.academic_year.label,

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from wblqa_cli.consortium.model import Waiver
 from wblqa_cli.consortium.rules import rules
+from wblqa_cli.rules import Cited
 
 #: Display order: what needs action first.
 STATUSES = ("fail", "warn", "waived", "pass", "n/a")
@@ -18,15 +20,32 @@ class Result:
     title: str
     status: str
     message: str
-    source: str
+    cited: Cited
+    waiver: Waiver | None = None
 
-    def as_json(self) -> dict[str, str]:
+    @property
+    def source(self) -> str:
+        """The citation, or ``wblqa default`` for a check of the tool's own."""
+        return self.cited.source
+
+    def source_text(self) -> str:
+        """Source and strength as a person reads them (the tool's own default says so)."""
+        return f"{self.cited.shown()}; {self.cited.strength}"
+
+    def as_json(self) -> dict[str, Any]:
+        w = self.waiver
         return {
             "id": self.id,
             "title": self.title,
             "status": self.status,
+            "strength": self.cited.strength,
+            "strength_basis": self.cited.strength_basis,
             "message": self.message,
-            "source": self.source,
+            "source": self.cited.source,
+            "default_reason": self.cited.reason,
+            "waiver": None
+            if w is None
+            else {"reason": w.reason, "approved_by": w.approved_by, "expires": w.expires},
         }
 
 
@@ -82,21 +101,40 @@ class Report:
         }
 
 
-def junit_xml(report: Report) -> str:
-    """The report as JUnit XML: one testcase per check; fail → failure, n/a/waived → skipped."""
+def junit_xml(report: Report, *, hostname: str | None = None) -> str:
+    """The report as JUnit XML that CI servers read: one testcase per check.
+
+    A failed check is a ``failure``, an n/a or waived one is ``skipped``; every
+    check's status, message and source is also a line of the suite's
+    ``system-out`` (the strict schema allows no output inside a testcase).
+    Valid against the Jenkins xUnit ``junit-10.xsd`` and the stricter Apache
+    Ant schema (windyroad ``JUnit.xsd``): ``package``, ``id``, ``hostname``,
+    ``time`` and a ``timestamp`` without a time zone are always there.
+    Control characters in stored names are removed (XML 1.0 forbids them).
+    """
+    import socket
     import xml.etree.ElementTree as ET
 
+    from wblqa_cli.safetext import for_file
+
+    def text(value: object) -> str:
+        return for_file(value)
+
     s = report.summary()
-    suites = ET.Element("testsuites", name="wblqa consortium check")
+    suites = ET.Element("testsuites")
     suite = ET.SubElement(
         suites,
         "testsuite",
-        name=report.arrangement,
+        name=text(report.arrangement).strip() or "arrangement",
+        package="wblqa.consortium",
+        id="0",
+        timestamp=f"{report.as_of.isoformat()}T00:00:00",
+        hostname=text(hostname or socket.gethostname()).strip() or "localhost",
         tests=str(len(report.results)),
         failures=str(s["fail"]),
         errors="0",
         skipped=str(s["n/a"] + s["waived"]),
-        timestamp=report.as_of.isoformat(),
+        time="0",
     )
     props = ET.SubElement(suite, "properties")
     for key, value in (
@@ -105,22 +143,30 @@ def junit_xml(report: Report) -> str:
         ("apply_by", report.apply_by.isoformat() if report.apply_by else ""),
         ("delivery_start", report.delivery_start.isoformat()),
     ):
-        ET.SubElement(props, "property", name=key, value=value)
+        ET.SubElement(props, "property", name=key, value=text(value))
+    lines = []
     for r in report.results:
         case = ET.SubElement(
             suite,
             "testcase",
+            name=text(f"{r.id}: {r.title}"),
             classname=f"consortium.{r.id.split('.')[0]}",
-            name=f"{r.id}: {r.title}",
+            time="0",
         )
+        message = text(r.message)
         if r.status == "fail":
-            failure = ET.SubElement(case, "failure", message=r.message, type="prerequisite")
-            failure.text = f"{r.message}\nSource: {r.source}"
+            failure = ET.SubElement(case, "failure", message=message, type="prerequisite")
+            failure.text = f"{message}\nSource: {text(r.source_text())}"
         elif r.status in ("n/a", "waived"):
-            ET.SubElement(case, "skipped", message=f"{r.status}: {r.message}")
-        out = ET.SubElement(case, "system-out")
-        out.text = f"[{r.status}] {r.message}\nSource: {r.source}"
-    out = ET.SubElement(suite, "system-out")
-    out.text = report.apply_by_text()
+            skipped = ET.SubElement(case, "skipped", message=f"{r.status}: {message}")
+            skipped.text = f"{message}\nSource: {text(r.source_text())}"
+        lines.append(
+            f"[{r.status}] {r.id}: {message}\n    Source: {text(r.source_text())}"
+            f"\n    Strength: {r.cited.strength}: {text(r.cited.strength_basis)}"
+        )
+    lines.append(text(report.apply_by_text()))
+    ET.SubElement(suite, "system-out").text = "\n".join(lines)
+    ET.SubElement(suite, "system-err").text = ""
     ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    body = ET.tostring(suites, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

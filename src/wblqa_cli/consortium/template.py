@@ -7,6 +7,10 @@ TEMPLATE = """\
 # Share this file with your partner centres and keep it under version control.
 # Dates are written 2025-09-08. Lines starting with # are comments.
 # Guidance: BTEC Centre Guide to Collaborative Arrangements (v1.1, Sept 2024).
+#
+# Every value below is a SAMPLE. Replace them with your arrangement's, then delete
+# the next line: `wblqa consortium check` fails while it is there.
+unedited_template = true
 
 format = 1                              # the file format; leave at 1
 name = "North Vale BTEC Consortium"     # the arrangement's name (unique in your store)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -29,14 +28,18 @@ def calendar(
     file again updates the events instead of duplicating them.
     """
     from wblqa_cli.cycle.calendar import build_calendar
-    from wblqa_cli.gather import calendar_obligations
+    from wblqa_cli.gather import calendar_identity, calendar_obligations
 
     academic_year, today = year_and_day(year, as_of_text)
-    obligations = calendar_obligations(store(ctx), academic_year, today)
-    data = build_calendar(obligations, name=f"wblqa {academic_year}")
+    s = store(ctx)
+    obligations = calendar_obligations(s, academic_year, today)
+    namespace, who = calendar_identity(s)
+    name = f"wblqa {academic_year}" + (f": {who}" if who else "")
+    data = build_calendar(obligations, namespace=namespace, name=name)
     if output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        from wblqa_cli.output import write_data_bytes
+
+        write_data_bytes(data)
         return
     from wblqa_cli.files import write_private
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 from wblqa_cli.cli_common import AS_OF_OPTION, JSON_OPTION, YEAR_OPTION, store, year_and_day
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
+from wblqa_cli.tables import FORCE_OPTION, OUTPUT_OPTION
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from wblqa_cli.cycle.key_dates import KeyDate
     from wblqa_cli.cycle.plan import Plan
 
@@ -47,40 +51,65 @@ def plan_(
     year: str | None = YEAR_OPTION,
     as_of_text: str | None = AS_OF_OPTION,
     json: bool = JSON_OPTION,
+    format_: str = typer.Option(
+        "table", "--format", help="table, json or xlsx (an Excel workbook; give -o FILE.xlsx)."
+    ),
+    output: Path | None = OUTPUT_OPTION,
+    force: bool = FORCE_OPTION,
 ) -> None:
     """For each programme: LSV scope, least verification, DCS expiry; then the key dates."""
-    from rich.markup import escape
 
     from wblqa_cli.gather import verification_plan
+    from wblqa_cli.tables import table_format
 
+    fmt = table_format(format_, json, output, False, ("table", "json", "xlsx"))
     p = verification_plan(store(ctx), *year_and_day(year, as_of_text))
-    if json:
+    if fmt == "xlsx":
+        _write_xlsx(p, output, force)
+        return
+    if fmt == "json":
         print_json(p.as_json())
         return
     say(f"[bold]Verification plan {p.academic_year}[/bold] (as of {fmt_date(p.as_of)})")
     if p.programmes:
         _say_programmes(p)
     for n in p.notes:
-        say(escape(n))
+        say(safe(n))
     _say_key_dates(p)
 
 
+def _write_xlsx(p: Plan, output: Path | None, force: bool) -> None:
+    from wblqa_cli.cycle.plan_table import plan_sheets
+    from wblqa_cli.tables import write_table
+
+    write_table("xlsx", plan_sheets(p), output, force=force)
+    if output is not None:
+        say(f"Wrote the verification plan {p.academic_year} to {output}.")
+
+
 def _say_programmes(p: Plan) -> None:
-    from rich.markup import escape
 
     t = table("Code", "Programme (sector)", "LSV", "Min SV", "DCS expiry", "Certification")
     for column in (0, 2, 3, 4):
         t.columns[column].no_wrap = True
     for pp in p.programmes:
         s = pp.scope
-        sector = f"group {s.group.code}" if s.group else s.sector.key if s.sector else None
+        sector = (
+            f"group {s.group.code}"
+            if s.group
+            else s.sector.key
+            if s.sector
+            else s.area.name
+            if s.area
+            else None
+        )
         title = re.sub(r"^(pearson\s+)?(btec\s+)?", "", pp.title, flags=re.I)
-        dcs = _short(pp.dcs_expiry)
+        dcs: str | Text = _short(pp.dcs_expiry)
         if pp.dcs_status in ("expired", "expiring"):
-            dcs = f"[bold]{dcs} ![/bold]"
+            dcs = styled(f"[bold]{safe(dcs)} ![/bold]")
         t.add_row(
-            escape(pp.code),
-            escape(title) + (f" [dim]({escape(sector)})[/dim]" if sector else ""),
+            pp.code,
+            styled(safe(title) + (f" [dim]({safe(sector)})[/dim]" if sector else "")),
             "in" if s.rule.in_lsv_scope else "out",
             str(s.rule.min_standards_verification),
             dcs,
@@ -93,19 +122,18 @@ def _say_programmes(p: Plan) -> None:
     )
     for pp in p.programmes:
         for w in pp.warnings:
-            say(f"[bold]! {escape(pp.code)}[/bold]: {escape(w)}")
+            say(f"[bold]! {safe(pp.code)}[/bold]: {safe(w)}")
     for pp in p.programmes:
         for n in pp.notes:
-            say(f"  {escape(pp.code)}: {escape(n)}")
+            say(f"  {safe(pp.code)}: {safe(n)}")
 
 
 def _say_key_dates(p: Plan) -> None:
-    from rich.markup import escape
 
     say("")
     t = table("When", "Date", "What", title=f"Key dates {p.academic_year}")
     for k in p.key_dates:
         what = k.what + (f" — {k.note}" if k.note else "")
-        t.add_row(_when(k, p.as_of), _span(k), escape(what))
+        t.add_row(_when(k, p.as_of), _span(k), what)
     console().print(t)
     say("Sources: wblqa cycle plan --json lists each date's citation.")

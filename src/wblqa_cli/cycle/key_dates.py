@@ -21,6 +21,7 @@ class KeyDate:
     lsv_only: bool = False
     reminder_days: int | None = None
     note: str | None = None
+    strength: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -32,6 +33,7 @@ class KeyDate:
             "detail": self.detail,
             "lsv_only": self.lsv_only,
             "note": self.note,
+            "strength": self.strength,
         }
 
 
@@ -62,6 +64,7 @@ def key_dates(
             detail=rules.aqd_detail,
             reminder_days=rules.aqd_reminder_days,
             note=aqd.note,
+            strength=rules.aqd_cited.strength,
         ),
     ]
     for rule in rules.key_dates:
@@ -77,6 +80,7 @@ def key_dates(
                 detail=rule.detail,
                 lsv_only=rule.lsv_only,
                 reminder_days=rule.reminder_days,
+                strength=rule.cited.strength,
             )
         )
     return tuple(sorted(out, key=lambda k: (k.date, k.end_date or k.date, k.key)))

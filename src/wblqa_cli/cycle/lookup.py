@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from wblqa_cli.cycle.areas import SubjectArea
 from wblqa_cli.cycle.rules import CycleRules, NamedSector, ScopeRule, load_rules, load_sector_groups
 from wblqa_cli.cycle.scope import title_hints
 from wblqa_cli.cycle.sectors import (
@@ -15,7 +16,7 @@ from wblqa_cli.cycle.sectors import (
     match_title,
 )
 
-LookupKind = Literal["title", "group", "sector", "none"]
+LookupKind = Literal["title", "group", "sector", "area", "none"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Lookup:
     sector: NamedSector | None = None
     suggestions: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
+    area: SubjectArea | None = None
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -38,12 +40,20 @@ class Lookup:
             "title": self.title,
             "sector_group": self.group.code if self.group else None,
             "sector_name": (
-                self.group.name if self.group else self.sector.name if self.sector else None
+                self.group.name
+                if self.group
+                else self.sector.name
+                if self.sector
+                else self.area.name
+                if self.area
+                else None
             ),
+            "sector_area": self.area.code if self.area else None,
             "in_lsv_scope": self.rule.in_lsv_scope,
             "min_standards_verification": self.rule.min_standards_verification,
             "reason": self.rule.reason,
             "source": self.rule.source,
+            "strength": self.rule.strength,
             "matched": self.kind,
             "exact": self.exact,
             "activity": self.rule.activity,
@@ -76,6 +86,25 @@ def lookup(
     for named in rules.sectors.values():
         if key in (named.key, _sector_key(named.name)):
             return Lookup(query, "sector", named.rule, sector=named)
+    from wblqa_cli.cycle.areas import load_areas
+
+    area = load_areas().find(query)
+    if area is not None:
+        mapped = rules.sectors.get(area.sector) if area.sector else None
+        note = (
+            f"wblqa counts {area.label} as {mapped.name}: {load_areas().own.shown()}."
+            if mapped
+            else f"{area.label} has no rule of its own: a programme tagged with it is in LSV "
+            "scope unless its title is in a listed sector group."
+        )
+        return Lookup(
+            query,
+            "area",
+            mapped.rule if mapped else rules.default,
+            sector=mapped,
+            hints=(note,),
+            area=area,
+        )
     found = match_title(query, groups)
     if found.group is not None:
         return Lookup(

@@ -30,6 +30,8 @@ class ProgrammePlan:
     expected_certification: tuple[date, ...]  # within the academic year
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+    dcs_raise_with: str  # whom to alert before it expires: the LSV, or the sector SV
+    dcs_source: str
 
     def as_json(self) -> dict[str, object]:
         s = self.scope
@@ -43,10 +45,14 @@ class ProgrammePlan:
             "warnings": list(self.warnings),
             "sector": s.sector.key if s.sector else None,
             "sector_name": s.sector_name,
+            "sector_area": s.area.code if s.area else None,
             "activity": s.rule.activity,
             "reason": s.reason,
             "source": s.rule.source,
+            "strength": s.rule.strength,
             "dcs_status": self.dcs_status,
+            "dcs_raise_with": self.dcs_raise_with if self.dcs_expiry else None,
+            "dcs_source": self.dcs_source if self.dcs_expiry else None,
             "expected_certification": list(self.expected_certification),
             "notes": list(self.notes),
         }
@@ -86,19 +92,20 @@ def _programme_plan(
 ) -> ProgrammePlan:
     scope = classify(p.title, p.sector, rules=rules, groups=groups, match=p.sector_match)
     status = dcs_status(p.dcs_expiry, today, rules.dcs_warn_days)
+    dcs = rules.dcs_rule(scope.rule.in_lsv_scope)
     warnings: list[str] = []
     if p.dcs_expiry is not None and status == "expired":
         days = (today - p.dcs_expiry).days
         warnings.append(
             f"Direct Claims Status expired on {long_date(p.dcs_expiry)} ({days} days ago): "
-            "raise it with your LSV."
+            f"raise it with {dcs.raise_with}."
         )
     elif p.dcs_expiry is not None and status == "expiring":
         days = (p.dcs_expiry - today).days
         when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
         warnings.append(
             f"Direct Claims Status expires on {long_date(p.dcs_expiry)} ({when}): "
-            "alert your LSV before it does."
+            f"alert {dcs.raise_with} before it does."
         )
     expected = tuple(d for d in p.expected_certification if d in year)
     if p.dcs_expiry is not None:
@@ -107,7 +114,7 @@ def _programme_plan(
             warnings.append(
                 f"Expected certification on {long_date(after[0])} falls after the Direct "
                 f"Claims Status expires ({long_date(p.dcs_expiry)}): plan its release with "
-                "your LSV and SV."
+                + ("your LSV and SV." if scope.rule.in_lsv_scope else "your standards verifier.")
             )
     notes = list(scope.hints)
     if not expected:
@@ -124,6 +131,8 @@ def _programme_plan(
         expected_certification=expected,
         warnings=tuple(warnings),
         notes=tuple(notes),
+        dcs_raise_with=dcs.raise_with,
+        dcs_source=dcs.cited.shown(),
     )
 
 

@@ -30,7 +30,7 @@ from wblqa_cli.cycle.sectors import (
 )
 from wblqa_cli.dates import AcademicYear
 from wblqa_cli.errors import DataError
-from wblqa_cli.rules import Table, load, month_day, table
+from wblqa_cli.rules import WBLQA_DEFAULT, Cited, Table, load, month_day, table
 
 RULES_FILE = "verification.toml"
 
@@ -46,7 +46,15 @@ class ScopeRule:
     min_standards_verification: int
     activity: str
     reason: str
-    source: str
+    cited: Cited
+
+    @property
+    def source(self) -> str:
+        return self.cited.shown()
+
+    @property
+    def strength(self) -> str | None:
+        return self.cited.strength
 
     @property
     def minimum_text(self) -> str:
@@ -73,7 +81,36 @@ class KeyDateRule:
     ends: tuple[int, int] | None
     lsv_only: bool
     reminder_days: int | None
+    cited: Cited
+    reminder: Days | None = None
+
+    @property
+    def source(self) -> str:
+        return self.cited.shown()
+
+
+@dataclass(frozen=True)
+class DcsRule:
+    """Whom to raise an expiring Direct Claims Status with, and on what authority."""
+
+    raise_with: str
+    cited: Cited
+
+
+@dataclass(frozen=True)
+class Days:
+    """A number of days the tool uses, with where it comes from (often its own default)."""
+
+    days: int
     source: str
+    reason: str | None = None  # why, when ``source`` is the tool's own default
+
+    @property
+    def own_default(self) -> bool:
+        return self.source == WBLQA_DEFAULT
+
+    def shown(self) -> str:
+        return f"wblqa's own default ({self.reason})" if self.own_default else self.source
 
 
 @dataclass(frozen=True)
@@ -83,14 +120,47 @@ class CycleRules:
     sectors: dict[str, NamedSector]
     key_dates: tuple[KeyDateRule, ...]
     aqd_detail: str
-    aqd_detail_source: str
-    dcs_warn_days: int
-    dcs_reminder_days: int
-    dcs_source: str
-    aqd_reminder_days: int
-    certification_reminder_days: int
-    arrangement_reminder_days: int
-    certification_source: str
+    aqd_cited: Cited
+    dcs_with_lsv: DcsRule
+    dcs_without_lsv: DcsRule
+    dcs_warn: Days
+    dcs_reminder: Days
+    aqd_reminder: Days
+    certification_reminder: Days
+    arrangement_reminder: Days
+    certification_cited: Cited
+
+    @property
+    def aqd_detail_source(self) -> str:
+        return self.aqd_cited.shown()
+
+    @property
+    def certification_source(self) -> str:
+        return self.certification_cited.shown()
+
+    @property
+    def dcs_warn_days(self) -> int:
+        return self.dcs_warn.days
+
+    @property
+    def dcs_reminder_days(self) -> int:
+        return self.dcs_reminder.days
+
+    @property
+    def aqd_reminder_days(self) -> int:
+        return self.aqd_reminder.days
+
+    @property
+    def certification_reminder_days(self) -> int:
+        return self.certification_reminder.days
+
+    @property
+    def arrangement_reminder_days(self) -> int:
+        return self.arrangement_reminder.days
+
+    def dcs_rule(self, in_lsv_scope: bool) -> DcsRule:
+        """With an LSV, alert the LSV; without one, the sector standards verifier."""
+        return self.dcs_with_lsv if in_lsv_scope else self.dcs_without_lsv
 
 
 def _scope_rule(t: Table) -> ScopeRule:
@@ -99,8 +169,21 @@ def _scope_rule(t: Table) -> ScopeRule:
         min_standards_verification=t.integer("min_standards_verification", minimum=1),
         activity=t.text("activity"),
         reason=t.text("reason"),
-        source=t.source(),
+        cited=t.cited(),
     )
+
+
+def _days(t: Table, key: str, *, minimum: int = 1) -> Days:
+    """``key = { days = 14, source = ..., reason = ... }``: a number and its citation."""
+    sub = t.table(key)
+    assert sub is not None
+    found = Days(sub.integer("days", minimum=minimum), *sub.citation())
+    sub.done()
+    return found
+
+
+def _dcs_rule(t: Table) -> DcsRule:
+    return DcsRule(t.text("raise_with"), t.cited())
 
 
 def rules_from(t: Table) -> CycleRules:
@@ -128,6 +211,7 @@ def rules_from(t: Table) -> CycleRules:
 
     key_dates: list[KeyDateRule] = []
     for entry in t.tables("key_dates", required=True):
+        reminder = _days(entry, "reminder") if entry.has("reminder") else None
         key_dates.append(
             KeyDateRule(
                 key=entry.text("key"),
@@ -136,8 +220,9 @@ def rules_from(t: Table) -> CycleRules:
                 starts=month_day(entry, "starts"),
                 ends=month_day(entry, "ends") if entry.has("ends") else None,
                 lsv_only=entry.flag("lsv_only"),
-                reminder_days=entry.integer("reminder_days", required=False, minimum=1),
-                source=entry.source(),
+                reminder_days=reminder.days if reminder else None,
+                cited=entry.cited(),
+                reminder=reminder,
             )
         )
         entry.done()
@@ -146,25 +231,27 @@ def rules_from(t: Table) -> CycleRules:
     dcs = t.table("dcs_expiry")
     cal = t.table("calendar")
     assert aqd is not None and dcs is not None and cal is not None
+    without = dcs.table("without_lsv")
+    certification = cal.table("certification")
+    assert without is not None and certification is not None
     rules = CycleRules(
         default=default,
         listed_group=listed,
         sectors=sectors,
         key_dates=tuple(key_dates),
         aqd_detail=aqd.text("detail"),
-        aqd_detail_source=aqd.source(),
-        dcs_warn_days=dcs.integer("warn_within_days", minimum=0),
-        dcs_reminder_days=dcs.integer("reminder_days", minimum=1),
-        dcs_source=dcs.source(),
-        aqd_reminder_days=cal.integer("aqd_reminder_days", minimum=1),
-        certification_reminder_days=cal.integer("certification_reminder_days", minimum=1),
-        arrangement_reminder_days=cal.integer("arrangement_reminder_days", minimum=1),
-        certification_source=cal.source("certification_source"),
+        aqd_cited=aqd.cited(),
+        dcs_with_lsv=_dcs_rule(dcs),
+        dcs_without_lsv=_dcs_rule(without),
+        dcs_warn=_days(dcs, "warn_within", minimum=0),
+        dcs_reminder=_days(dcs, "reminder"),
+        aqd_reminder=_days(cal, "aqd_reminder"),
+        certification_reminder=_days(cal, "certification_reminder"),
+        arrangement_reminder=_days(cal, "arrangement_reminder"),
+        certification_cited=certification.cited(),
     )
-    aqd.done()
-    dcs.done()
-    cal.done()
-    t.done()
+    for part in (without, certification, aqd, dcs, cal, t):
+        part.done()
     return rules
 
 

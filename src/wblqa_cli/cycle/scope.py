@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from wblqa_cli.cycle.areas import SubjectArea
 from wblqa_cli.cycle.rules import CycleRules, NamedSector, ScopeRule
 from wblqa_cli.cycle.sectors import (
     SectorGroup,
@@ -16,6 +17,7 @@ from wblqa_cli.cycle.sectors import (
     normalise_title,
 )
 from wblqa_cli.registry.model import SectorMatch
+from wblqa_cli.rules import Cited
 
 Basis = Literal["sector", "group", "title", "none"]
 
@@ -30,16 +32,43 @@ class Scope:
     group: SectorGroup | None = None
     matched_title: str | None = None
     hints: tuple[str, ...] = ()
+    area: SubjectArea | None = None  # the Sector Subject Area it is tagged with, if any
 
     @property
     def sector_name(self) -> str | None:
         if self.group is not None:
             return self.group.name
-        return self.sector.name if self.sector is not None else None
+        if self.sector is not None:
+            return self.sector.name
+        return self.area.name if self.area is not None else None
 
     @property
     def reason(self) -> str:
         return self.rule.reason
+
+
+def listed_with_sector(listed: ScopeRule, named: NamedSector, group: SectorGroup) -> ScopeRule:
+    """A listed title tagged with a named sector: out of LSV, the higher minimum of the two."""
+    raised = named.rule.min_standards_verification > listed.min_standards_verification
+    keeps = (
+        f" Its {named.name} tag raises the minimum to {named.rule.minimum_text}." if raised else ""
+    )
+    return ScopeRule(
+        in_lsv_scope=False,
+        min_standards_verification=max(
+            listed.min_standards_verification, named.rule.min_standards_verification
+        ),
+        activity=named.rule.activity if raised else listed.activity,
+        reason=(
+            f"Its title is listed in sector group {group.code} ({group.name}), taken out of "
+            f"the LSV model whatever sector it is tagged with.{keeps} {listed.reason}"
+        ),
+        cited=Cited(
+            f"{listed.source}; {named.rule.source}" if raised else listed.source,
+            listed.cited.strength,
+            listed.cited.strength_basis,
+        ),
+    )
 
 
 def title_hints(title: str, rules: CycleRules, group: SectorGroup | None = None) -> tuple[str, ...]:
@@ -95,24 +124,47 @@ def classify(
 ) -> Scope:
     """The scope of a programme from its stored sector (group code or named sector) or title.
 
+    A title listed in a sector group stays out of LSV scope whatever named
+    sector it is tagged with: the tag may raise the minimum, never restore scope.
+
     ``match`` is the title's stored match; it is used while it was found with
     today's sector data, else the title is matched again.
     """
+    area = None
+    if sector and sector not in rules.sectors and not any(g.code == sector for g in groups):
+        from wblqa_cli.cycle.areas import load_areas
+
+        area = load_areas().by_key(sector)
+        if area is not None:  # a Sector Subject Area: its mapped sector, else as untagged
+            sector = area.sector
+        else:
+            hint = (
+                f"Its sector {sector!r} is no longer a listed group, named sector or sector "
+                "subject area; set it again with `wblqa programme import`."
+            )
+            return Scope(rules.default, "none", hints=(hint, *title_hints(title, rules)))
     if sector and sector in rules.sectors:
         named = rules.sectors[sector]
-        return Scope(named.rule, "sector", sector=named)
+        tgroup, tlisted = _title_group(title, tuple(groups), match)
+        if tgroup is not None and named.rule.in_lsv_scope:
+            rule = listed_with_sector(rules.listed_group, named, tgroup)
+            return Scope(
+                rule, "title", sector=named, group=tgroup, matched_title=tlisted, area=area
+            )
+        return Scope(named.rule, "sector", sector=named, area=area)
     if sector:
-        group = next((g for g in groups if g.code == sector), None)
-        if group is not None:
-            hints = title_hints(title, rules, group)
-            return Scope(rules.listed_group, "group", group=group, hints=hints)
-        hint = (
-            f"Its sector {sector!r} is no longer a listed group or named sector; "
-            "set it again with `wblqa programme import`."
-        )
-        return Scope(rules.default, "none", hints=(hint, *title_hints(title, rules)))
-    group, listed = _title_group(title, tuple(groups), match)
-    if group is not None:
+        group = next(g for g in groups if g.code == sector)
         hints = title_hints(title, rules, group)
-        return Scope(rules.listed_group, "title", group=group, matched_title=listed, hints=hints)
-    return Scope(rules.default, "none", hints=title_hints(title, rules))
+        return Scope(rules.listed_group, "group", group=group, hints=hints)
+    found_group, listed = _title_group(title, tuple(groups), match)
+    if found_group is not None:
+        hints = title_hints(title, rules, found_group)
+        return Scope(
+            rules.listed_group,
+            "title",
+            group=found_group,
+            matched_title=listed,
+            hints=hints,
+            area=area,
+        )
+    return Scope(rules.default, "none", hints=title_hints(title, rules), area=area)

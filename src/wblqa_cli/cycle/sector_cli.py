@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION
-from wblqa_cli.output import console, print_json, say, table
+from wblqa_cli.output import console, print_json, safe, say, table
 
 if TYPE_CHECKING:
     from wblqa_cli.cycle.lookup import Lookup
@@ -61,7 +61,6 @@ def list_(json: bool = JSON_OPTION) -> None:
 
 
 def _say_lookup(found: Lookup, query: str) -> None:
-    from rich.markup import escape
 
     rule = found.rule
     scope = "in LSV scope" if rule.in_lsv_scope else "not in LSV scope"
@@ -69,30 +68,35 @@ def _say_lookup(found: Lookup, query: str) -> None:
         g = found.group
         say(f"[bold]Sector group {g.code}[/bold]: {g.name} (listed as '{g.source_name}')")
         for title in g.titles:
-            say(f"  {escape(title)}")
+            say(f"  {safe(title)}")
     elif found.kind == "sector" and found.sector is not None:
         say(
             f"[bold]Sector[/bold]: {found.sector.name} (tag programmes with --sector "
             f"{found.sector.key})"
         )
+    elif found.kind == "area" and found.area is not None:
+        say(
+            f"[bold]Sector subject area {found.area.code}[/bold]: {found.area.name} "
+            f"(tag programmes with --sector {safe(repr(found.area.name))})"
+        )
     elif found.kind == "title" and found.group is not None:
         matched = "" if found.exact else " (closest listed title)"
-        say(f"[bold]{escape(found.title or '')}[/bold]{matched}")
+        say(f"[bold]{safe(found.title or '')}[/bold]{matched}")
         say(f"Sector group {found.group.code}: {found.group.name}")
     else:
         say(
-            f"No listed title matches {escape(repr(query))}: as a title in no listed sector group, "
+            f"No listed title matches {safe(repr(query))}: as a title in no listed sector group, "
             "it is in LSV scope."
         )
     say(f"{scope[0].upper()}{scope[1:]}: {rule.minimum_text} a year.")
     say(f"Why: {rule.reason}")
     say(f"Source: {rule.source}")
     for hint in found.hints:
-        say(f"Note: {escape(hint)}")
+        say(f"Note: {safe(hint)}")
     if found.suggestions:
         say("Did you mean:")
         for title in found.suggestions:
-            say(f"  {escape(title)}")
+            say(f"  {safe(title)}")
 
 
 def _sectors_json(rules: CycleRules, groups: Sequence[SectorGroup]) -> dict[str, object]:
@@ -117,10 +121,37 @@ def _sectors_json(rules: CycleRules, groups: Sequence[SectorGroup]) -> dict[str,
                 "in_lsv_scope": s.rule.in_lsv_scope,
                 "min_standards_verification": s.rule.min_standards_verification,
                 "source": s.rule.source,
+                "strength": s.rule.strength,
             }
             for s in rules.sectors.values()
         ],
+        "areas": _areas_json(),
     }
+
+
+def _areas_json() -> dict[str, object]:
+    from wblqa_cli.cycle.areas import load_areas
+
+    areas = load_areas()
+    return {
+        "source": areas.cited.source,
+        "additions_source": areas.own.shown(),
+        "areas": [
+            {"code": a.code, "name": a.name, "also": list(a.also), "sector": a.sector}
+            for a in areas.areas
+        ],
+    }
+
+
+def _say_areas() -> None:
+    from wblqa_cli.cycle.areas import load_areas
+
+    areas = load_areas()
+    t = table("Area", "Name", "Also", "Counts as", title="Sector subject areas (--sector)")
+    for a in areas.areas:
+        t.add_row(a.code, a.name, ", ".join(a.also), a.sector or "")
+    console().print(t)
+    say(f"Source: {areas.cited.source}. Other names and 'counts as': {areas.own.shown()}.")
 
 
 def _say_sectors(rules: CycleRules, groups: Sequence[SectorGroup]) -> None:
@@ -140,5 +171,6 @@ def _say_sectors(rules: CycleRules, groups: Sequence[SectorGroup]) -> None:
             s.rule.minimum_text.removeprefix("at least "),
         )
     console().print(t)
+    _say_areas()
     say("Any other programme: in LSV scope, " + rules.default.minimum_text + " a year.")
     say("Look a title up with: wblqa sector lookup TITLE")

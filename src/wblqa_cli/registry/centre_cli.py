@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, store
-from wblqa_cli.output import fmt_date, print_json, say, table
+from wblqa_cli.output import fmt_date, print_json, safe, say, table
 
-app = typer.Typer(no_args_is_help=True, help="Register and list your centres.")
+app = typer.Typer(no_args_is_help=True, help="Register, rename and list your centres.")
 
 
 @app.command("add")
@@ -22,7 +22,26 @@ def add(
 
     centre = Centre(check_centre_number(number, "NUMBER"), check_text(name, "--name"))
     add_centre(store(ctx), centre)
-    say(f"Centre {centre.number} ({centre.name}) registered.")
+    say(f"Centre {safe(centre.number)} ({safe(centre.name)}) registered.")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help="The centre number."),
+    name: str = typer.Option(..., "--name", help="The centre's new name."),
+) -> None:
+    """Rename a centre (the change is kept in the audit log)."""
+    from wblqa_cli.registry.model import check_centre_number, check_text
+    from wblqa_cli.store.centres import edit_centre
+
+    centre = check_centre_number(number, "NUMBER")
+    new = check_text(name, "--name")
+    old = edit_centre(store(ctx), centre, new)
+    if old is None:
+        say(f"Centre {safe(centre)} is already named {safe(new)}; nothing changed.")
+    else:
+        say(f"Centre {safe(centre)} renamed from {safe(old)} to {safe(new)}.")
 
 
 @app.command("list")
@@ -74,7 +93,7 @@ def show(
             }
         )
         return
-    say(f"[bold]{centre.number}[/bold] {centre.name}")
+    say(f"[bold]{safe(centre.number)}[/bold] {safe(centre.name)}")
     if not programmes:
         say("No programmes yet. Add one with: wblqa programme add CODE --title TITLE")
         return

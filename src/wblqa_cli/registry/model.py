@@ -54,6 +54,8 @@ class Programme:
     sector: str | None = None
     dcs_expiry: date | None = None
     expected_certification: tuple[date, ...] = field(default_factory=tuple)
+    first_year: str | None = None  # the first academic year it is delivered in
+    retired_from: str | None = None  # delivered no more from this academic year
     #: The title's sector-group match (stored); ``sector`` is only what a user tagged.
     sector_match: SectorMatch | None = None
 
@@ -73,7 +75,14 @@ class Programme:
             "sector_match": None if self.sector_match is None else self.sector_match.as_json(),
             "dcs_expiry": self.dcs_expiry,
             "expected_certification": list(self.expected_certification),
+            "first_year": self.first_year,
+            "retired_from": self.retired_from,
         }
+
+    def active_in(self, year: str) -> bool:
+        from wblqa_cli.registry.facts import active_in
+
+        return active_in(self.first_year, self.retired_from, year)
 
 
 def check_centre_number(value: str, context: str = "centre number") -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -62,10 +63,14 @@ def refresh_matches(programmes: Sequence[Programme]) -> dict[str, SectorMatch]:
 
 
 def resolve_sector(value: str | None, title: str, context: str = "--sector") -> str | None:
-    """A sector tag as stored: a group code (``214``) or a named sector (``construction``).
+    """A sector tag as stored: a group code (``214``), a named sector (``construction``) or a
+    Sector Subject Area's key (``engineering``).
 
     Given nothing, there is no tag: the title's match is kept apart (:func:`match_sector`).
+    A name a centre uses ("Engineering", "Health and Social Care", "Business") is found
+    in Ofqual's Sector Subject Areas (data/sector_subject_areas.toml).
     """
+    from wblqa_cli.cycle.areas import load_areas
     from wblqa_cli.cycle.rules import load_sector_groups
     from wblqa_cli.cycle.sectors import find_group
 
@@ -82,16 +87,113 @@ def resolve_sector(value: str | None, title: str, context: str = "--sector") -> 
     for k, name in names.items():
         if _key(name) == key:
             return k
+    areas = load_areas()
+    area = areas.find(value)
+    if area is not None:
+        return area.key
     import difflib
 
-    choices = sorted(names) + [g.code for g in groups]
-    close = difflib.get_close_matches(key, choices, n=3)
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    choices = {_key(n): n for n in (*names.values(), *areas.names())}
+    choices.update({k: k for k in names})
+    close = difflib.get_close_matches(key, list(choices), n=3, cutoff=0.7)
+    hint = f" Did you mean {', '.join(repr(choices[c]) for c in close)}?" if close else ""
     raise InputError(
-        f"{value!r} ({context}) is not a sector group or sector name.{hint}",
-        hint=f"Use a group code ({', '.join(g.code for g in groups)}) "
-        f"or a sector name ({', '.join(sorted(names))}).",
+        f"{value!r} ({context}) is not a sector group, sector name or sector subject area.{hint}",
+        hint="Use a group code ("
+        + ", ".join(g.code for g in groups)
+        + f"), a sector name ({', '.join(sorted(names))}) or a sector subject area "
+        "such as Engineering or Health and Social Care; see `wblqa sector list`.",
     )
+
+
+@dataclass(frozen=True)
+class SectorFound:
+    """How a programme's sector was found: given, the title listed exactly, a close match, none."""
+
+    how: str  # "given", "exact", "close", "none"
+    sector: str | None
+    group_name: str | None = None
+    listed_title: str | None = None
+
+
+def find_sector(value: str | None, title: str, context: str = "--sector") -> SectorFound:
+    """:func:`resolve_sector`, saying how the sector was found."""
+    if value is not None and value.strip():
+        code = resolve_sector(value, title, context)
+        return SectorFound("given", code, _group_name(code))
+    match = match_sector(title)  # the same finding that is stored with the programme
+    return found_from(match)
+
+
+def found_from(match: SectorMatch) -> SectorFound:
+    """How the sector was found, from a title's (stored) match."""
+    if match.group is None:
+        return SectorFound("none", None)
+    return SectorFound(match.how, match.group, _group_name(match.group), match.title)
+
+
+def _group_name(code: str | None) -> str | None:
+    from wblqa_cli.cycle.rules import load_sector_groups
+
+    group = next((g for g in load_sector_groups() if g.code == code), None)
+    return group.name if group is not None else named_sectors().get(code or "")
+
+
+def describe_sector(found: SectorFound) -> str:
+    """One line saying how the sector was found, and what a listed group means."""
+    from wblqa_cli.cycle.rules import load_rules
+
+    rules = load_rules()
+    listed = (
+        "Listed groups are out of scope for Lead Standards Verification "
+        f"({rules.listed_group.minimum_text})."
+    )
+    if found.how == "given":
+        return f"Sector {found.sector} ({found.group_name}), as given."
+    if found.how == "exact":
+        return (
+            f"Sector group {found.sector} ({found.group_name}): the title is listed there. "
+            + listed
+        )
+    if found.how == "close":
+        return (
+            f"Sector group {found.sector} ({found.group_name}), by a close match to the listed "
+            f"title {found.listed_title!r}. {listed} If it is not that qualification, "
+            "set the sector with --sector."
+        )
+    return (
+        "No sector group found from the title: it stays in Lead Standards Verification scope. "
+        "Tag it with --sector if it belongs to a listed group or a named sector."
+    )
+
+
+def sector_note(title: str, given: str | None) -> str:
+    return describe_sector(find_sector(given, title))
+
+
+@dataclass(frozen=True)
+class CsvProgramme:
+    """A checked CSV row: the programme (facts as given) and how its sector was found."""
+
+    programme: Programme
+    sector: SectorFound
+    line: int
+
+
+def sector_summary(rows: Iterable[CsvProgramme]) -> list[str]:
+    """Lines for an import: how sectors were found, each close match named."""
+    rows = list(rows)
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.sector.how] = counts.get(r.sector.how, 0) + 1
+    words = {"given": "given in the file", "exact": "by exact title",
+             "close": "by close match", "none": "none found"}  # fmt: skip
+    parts = [f"{counts[k]} {words[k]}" for k in words if counts.get(k)]
+    out = [f"Sectors: {', '.join(parts)}."]
+    for r in rows:
+        if r.sector.how == "close":
+            out.append(f"  line {r.line}, {r.programme.code}: {describe_sector(r.sector)}")
+    return out
 
 
 def build_programme(
@@ -102,6 +204,7 @@ def build_programme(
     sector: tuple[str | None, str],
     dcs_expiry: date | None,
     expected: tuple[date, ...],
+    first_year: str | None = None,
 ) -> Programme:
     """A checked :class:`Programme`; each pair is (value, where it came from)."""
     clean_title = check_text(title[0], title[1])
@@ -112,6 +215,7 @@ def build_programme(
         sector=resolve_sector(sector[0], clean_title, sector[1]),
         dcs_expiry=dcs_expiry,
         expected_certification=tuple(sorted(set(expected))),
+        first_year=first_year,
         sector_match=match_sector(clean_title),
     )
 
@@ -122,12 +226,12 @@ def read_programme_csv(
     known_centres: set[str],
     default_centre: str | None,
     progress: Callable[[int], None] | None = None,
-) -> list[Programme]:
+) -> list[CsvProgramme]:
     """Every row of a programme CSV, checked; the first bad row raises and nothing is kept."""
     from wblqa_cli.csvio import CsvReader, open_input
     from wblqa_cli.dates import parse_date, parse_optional_date
 
-    programmes: list[Programme] = []
+    programmes: list[CsvProgramme] = []
     seen: dict[str, int] = {}
     with open_input(name) as (stream, display):
         reader = CsvReader(stream, display, CSV_REQUIRED, CSV_OPTIONAL)
@@ -161,16 +265,24 @@ def read_programme_csv(
                 for part in expected_cell.split(";")
                 if part.strip()
             )
-            programmes.append(
-                build_programme(
-                    code=(code, at("code")),
-                    title=(row["title"], at("title")),
-                    centre=centre,
-                    sector=(row.get("sector"), at("sector")),
-                    dcs_expiry=parse_optional_date(row.get("dcs_expiry"), at("dcs_expiry")),
-                    expected=expected,
-                )
+            built = build_programme(
+                code=(code, at("code")),
+                title=(row["title"], at("title")),
+                centre=centre,
+                sector=(row.get("sector"), at("sector")),
+                dcs_expiry=parse_optional_date(row.get("dcs_expiry"), at("dcs_expiry")),
+                expected=expected,
             )
+            programmes.append(CsvProgramme(built, _found(row.get("sector"), built), line))
     if not programmes:
         raise InputError(f"{name}: no programmes in the file (only a header).")
     return programmes
+
+
+def _found(given: str | None, p: Programme) -> SectorFound:
+    """How the sector of ``p`` was found, from its tag or its stored match (no second search)."""
+    if given is not None and given.strip():
+        return SectorFound("given", p.sector, _group_name(p.sector))
+    if p.sector_match is None:
+        return SectorFound("none", None)
+    return found_from(p.sector_match)

@@ -2,7 +2,9 @@
 
 A batch is validated whole before anything is printed, without holding the
 file in memory: the first pass checks every row (and counts what the second
-will produce) and the second computes and prints.
+will produce) and the second computes and prints. Two rows with one id are an
+error naming both lines; the ids are remembered as 8-byte hashes
+(:class:`_SeenIds`), and only repeated hashes are checked exactly.
 """
 
 from __future__ import annotations
@@ -15,25 +17,32 @@ from datetime import date
 from wblqa_cli.errors import InputError
 from wblqa_cli.retention.deadline import (
     DateCells,
-    Deadline,
     Triggers,
     Undetermined,
     deadline,
+    received_too_early,
     top_up_cell,
 )
-from wblqa_cli.retention.records import STATUSES, status_name
+from wblqa_cli.retention.records import DISPOSABLE, ON_HOLD, RETAIN, STATUSES, UNKNOWN
 from wblqa_cli.retention.rules import LEARNER_WORK, QA_DOCUMENTS, Rules, load_rules
 from wblqa_cli.retention.source import Source, cell_where, lazy_where
 
 CHECK_REQUIRED = ("id", "certified", "received")
 CHECK_OPTIONAL = ("hold", "top_up_received")
+#: The columns of each result, in order (CSV header and JSON keys). A ``…_reason``
+#: says why a status is ``unknown`` (the missing date) or ``on-hold`` (the hold).
 CHECK_OUT = (
     "id",
     "learner_work_status",
     "learner_work_dispose_from",
+    "learner_work_reason",
     "qa_documents_status",
     "qa_documents_dispose_from",
+    "qa_documents_reason",
 )
+
+#: A kind's deadline as the check needs it: the dispose-from date, or why there is none.
+Found = tuple[date | None, str | None]
 
 
 def _require_id(value: str, name: str, line: int) -> str:
@@ -44,11 +53,14 @@ def _require_id(value: str, name: str, line: int) -> str:
 
 def _compute(
     kind: str, triggers: Triggers, rules: Rules, name: str, line: int, column: str
-) -> Deadline | Undetermined:
+) -> Found:
     try:
-        return deadline(kind, triggers, rules)
+        found = deadline(kind, triggers, rules)
     except InputError as exc:
         raise InputError(f"{cell_where(name, line, column)}: {exc.message}") from None
+    if isinstance(found, Undetermined):
+        return None, found.reason
+    return found.dispose_from, None
 
 
 class _Memo:
@@ -56,24 +68,22 @@ class _Memo:
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
-        self._lw: dict[tuple[date | None, date | None, bool], date | None] = {}
-        self._qa: dict[date | None, date | None] = {}
+        self._lw: dict[tuple[date | None, date | None, bool], Found] = {}
+        self._qa: dict[date | None, Found] = {}
 
-    def learner_work(self, t: Triggers, name: str, line: int) -> date | None:
+    def learner_work(self, t: Triggers, name: str, line: int) -> Found:
         key = (t.received, t.top_up_received, t.top_up_pending)
         if key in self._lw:
             return self._lw[key]
         column = "top_up_received" if t.top_up_received else "received"
-        found = _compute(LEARNER_WORK, t, self.rules, name, line, column)
-        value = found.dispose_from if isinstance(found, Deadline) else None
+        value = _compute(LEARNER_WORK, t, self.rules, name, line, column)
         self._lw[key] = value
         return value
 
-    def qa_documents(self, t: Triggers, name: str, line: int) -> date | None:
+    def qa_documents(self, t: Triggers, name: str, line: int) -> Found:
         if t.certified in self._qa:
             return self._qa[t.certified]
-        found = _compute(QA_DOCUMENTS, t, self.rules, name, line, "certified")
-        value = found.dispose_from if isinstance(found, Deadline) else None
+        value = _compute(QA_DOCUMENTS, t, self.rules, name, line, "certified")
         self._qa[t.certified] = value
         return value
 
@@ -85,8 +95,8 @@ class _Memo:
         pending: bool,
         name: str,
         line: int,
-    ) -> tuple[date | None, date | None]:
-        """(learner work, QA documents) dispose-from dates; the triggers built only if new."""
+    ) -> tuple[Found, Found]:
+        """(learner work, QA documents) deadlines; the triggers built only if new."""
         lw_key = (received, top_up, pending)
         if lw_key in self._lw and certified in self._qa:
             return self._lw[lw_key], self._qa[certified]
@@ -96,7 +106,8 @@ class _Memo:
         return self.learner_work(t, name, line), self.qa_documents(t, name, line)
 
 
-CheckResult = tuple[str, str, date | None, str, date | None]
+#: One row's result, in the order of :data:`CHECK_OUT`.
+CheckResult = tuple[str, str, date | None, str | None, str, date | None, str | None]
 
 
 @dataclass
@@ -111,13 +122,22 @@ class CheckSummary:
         }
 
 
+def _status(dispose_from: date | None, today: date) -> str:
+    if dispose_from is None:
+        return UNKNOWN
+    return DISPOSABLE if today >= dispose_from else RETAIN
+
+
 def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResult]:
     cells = DateCells()
     memo = _Memo(rules)
     name = source.name
     reader = source.reader(CHECK_REQUIRED, CHECK_OPTIONAL)
     has_top_up = "top_up_received" in reader.header
+    has_hold = "hold" in reader.header
     known = cells.known
+    hold_reason = rules.hold.reason
+    status = _status
     for line, row in reader:
         ident = _require_id(row["id"], name, line)
         top_up, pending = (
@@ -128,15 +148,49 @@ def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResu
         c, r = row["certified"], row["received"]  # a date seen before needs no context
         certified = known(c) or cells.parse(c, lazy_where(name, line, "certified"))
         received = known(r) or cells.parse(r, lazy_where(name, line, "received"))
-        held = bool(row.get("hold"))
-        lw, qa = memo.both(certified, received, top_up, pending, name, line)
-        yield (
-            ident,
-            status_name(lw, today, on_hold=held),
-            lw,
-            status_name(qa, today, on_hold=held),
-            qa,
-        )
+        if certified is not None and received is not None and received < certified:
+            problem = received_too_early(Triggers(certified=certified, received=received))
+            raise InputError(f"{cell_where(name, line, 'received')}: id {ident!r}: {problem}.")
+        hold = hold_reason(row.get("hold")) if has_hold else None
+        (lwd, lwr), (qad, qar) = memo.both(certified, received, top_up, pending, name, line)
+        if hold is not None:
+            yield ident, ON_HOLD, lwd, hold, ON_HOLD, qad, hold
+        else:
+            yield ident, status(lwd, today), lwd, lwr, status(qad, today), qad, qar
+
+
+class _SeenIds:
+    """The ids of a file, as 8-byte hashes: a repeated hash is a candidate duplicate.
+
+    An array of hashes keeps memory to 8 bytes a row (not a set of every id);
+    :meth:`repeated` sorts it once at the end, and :func:`_confirm_duplicates`
+    reads the file again for the few candidates alone, comparing the ids
+    themselves, and names both lines of a real duplicate.
+    """
+
+    def __init__(self) -> None:
+        from array import array
+
+        self.hashes = array("q")
+
+    def repeated(self) -> set[int]:
+        from itertools import pairwise
+
+        return {a for a, b in pairwise(sorted(self.hashes)) if a == b}
+
+
+def _confirm_duplicates(source: Source, candidates: set[int]) -> None:
+    """The first id that really is on two lines, as an error naming both."""
+    first: dict[str, int] = {}
+    for line, row in source.reader(CHECK_REQUIRED, CHECK_OPTIONAL):
+        ident = row["id"]
+        if hash(ident) in candidates:
+            if ident in first:
+                raise InputError(
+                    f"{cell_where(source.name, line, 'id')}: {ident!r} is already on line "
+                    f"{first[ident]}; every row needs its own id."
+                )
+            first[ident] = line
 
 
 def validate_check(
@@ -146,7 +200,10 @@ def validate_check(
     rules = load_rules()
     counts = {LEARNER_WORK: Counter[str](), QA_DOCUMENTS: Counter[str]()}
     rows = 0
-    for _, lw, _, qa, _ in _check_rows(source, today, rules):
+    seen = _SeenIds()
+    remember = seen.hashes.append
+    for ident, lw, _, _, qa, _, _ in _check_rows(source, today, rules):
+        remember(hash(ident))
         counts[LEARNER_WORK][lw] += 1
         counts[QA_DOCUMENTS][qa] += 1
         rows += 1
@@ -154,6 +211,9 @@ def validate_check(
             progress(5000)
     if rows == 0:
         raise InputError(f"{source.name}: no rows after the header.")
+    candidates = seen.repeated()
+    if candidates:
+        _confirm_duplicates(source, candidates)
     return CheckSummary(rows, counts)
 
 

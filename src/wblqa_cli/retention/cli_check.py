@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -15,6 +16,7 @@ from wblqa_cli.retention.options import (
     AS_OF,
     kind_label,
 )
+from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION
 
 if TYPE_CHECKING:
     from wblqa_cli.retention.deadline import Deadline
@@ -33,7 +35,7 @@ def _say_deadline(rule: Rule, found: Deadline | None, missing: str) -> None:
         f"may be disposed of from [bold]{fmt_date(found.dispose_from)}[/bold]."
     )
     say(f"  Rule:   {found.because} ({fmt_date(found.trigger_date)}).")
-    say(f"  Source: {found.source}")
+    say(f"  Source: {found.source} ({found.strength})")
     say(f"  Covers: {'; '.join(rule.covers)}.")
 
 
@@ -54,7 +56,7 @@ def calc(
     json: bool = JSON_OPTION,
 ) -> None:
     """Until when to keep learner work and QA documents, from one or two dates."""
-    from wblqa_cli.retention.deadline import Triggers
+    from wblqa_cli.retention.deadline import Triggers, received_too_early
     from wblqa_cli.retention.deadline import calc as compute
     from wblqa_cli.retention.rules import LEARNER_WORK, QA_DOCUMENTS, load_rules
 
@@ -68,6 +70,9 @@ def calc(
         received=date_option(received, "--received"),
         top_up_received=date_option(top_up, "--top-up-received"),
     )
+    too_early = received_too_early(triggers)
+    if too_early is not None:
+        raise InputError(f"--received: {too_early}.")
     found = compute(triggers)
     if json:
         print_json(
@@ -86,29 +91,39 @@ def calc(
 # --- check --------------------------------------------------------------------
 
 
-def _write_csv(results: Any) -> None:
+def _write_csv(results: Any, excel: bool = False) -> None:
     from wblqa_cli.csvio import neutralise, writer
+    from wblqa_cli.output import data_stdout
     from wblqa_cli.retention.check import CHECK_OUT
 
-    out = writer(sys.stdout)
+    out = writer(data_stdout(), excel=excel)
     out.writerow(CHECK_OUT)
     iso = date.isoformat
     out.writerows(
-        (neutralise(i), lw, iso(lwd) if lwd else "", qa, iso(qad) if qad else "")
-        for i, lw, lwd, qa, qad in results
+        (
+            neutralise(i),
+            lw,
+            iso(lwd) if lwd else "",
+            lwr and neutralise(lwr),
+            qa,
+            iso(qad) if qad else "",
+            qar and neutralise(qar),
+        )
+        for i, lw, lwd, lwr, qa, qad, qar in results
     )
 
 
 def _write_json(results: Any, today: date, summary: dict[str, Any]) -> None:
     import json as jsonlib
 
+    from wblqa_cli.output import data_stdout
     from wblqa_cli.retention.check import CHECK_OUT
 
-    write = sys.stdout.write
+    write = data_stdout().write
     write(f'{{"as_of": "{today.isoformat()}", "summary": {jsonlib.dumps(summary)}, "results": [')
     first = True
-    for i, lw, lwd, qa, qad in results:
-        values = (i, lw, lwd and lwd.isoformat(), qa, qad and qad.isoformat())
+    for i, lw, lwd, lwr, qa, qad, qar in results:
+        values = (i, lw, lwd and lwd.isoformat(), lwr, qa, qad and qad.isoformat(), qar)
         row = dict(zip(CHECK_OUT, values, strict=True))
         write(("\n  " if first else ",\n  ") + jsonlib.dumps(row, ensure_ascii=False))
         first = False
@@ -116,6 +131,9 @@ def _write_json(results: Any, today: date, summary: dict[str, Any]) -> None:
 
 
 HUMAN_ROWS = 200
+FORMAT_OPTION = typer.Option(
+    None, "--format", help="table, csv, json or xlsx (an Excel workbook; give -o FILE.xlsx)."
+)
 
 
 def check(
@@ -123,12 +141,17 @@ def check(
         "-",
         metavar="[FILE|-]",
         help="CSV with header id,certified,received[,hold][,top_up_received]; "
-        "a non-empty hold means on hold; top_up_received is a date or 'pending'. "
+        "hold: empty, no, false, 0 or n means not on hold, any other text is the hold's "
+        "reason; top_up_received is a date or 'pending'. "
         "Default: standard input.",
     ),
     as_of_: str | None = AS_OF,
     json: bool = JSON_OPTION,
     csv: bool = typer.Option(False, "--csv", help="Write the results as CSV on stdout."),
+    format_: str | None = FORMAT_OPTION,
+    output: Path | None = OUTPUT_OPTION,
+    force: bool = FORCE_OPTION,
+    excel: bool = EXCEL_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """The status of every row of a CSV: retain, disposable, on-hold or unknown.
@@ -140,8 +163,8 @@ def check(
     from wblqa_cli.retention.check import check_results, validate_check
     from wblqa_cli.retention.source import open_source
 
-    if json and csv:
-        raise InputError("Choose one of --json and --csv.")
+    fmt = _check_format(format_, json, csv, output, excel)
+    json, csv = fmt == "json", fmt == "csv"
     if file == "-" and sys.stdin.isatty():
         raise InputError(
             "No CSV given: name a file, or pipe one in.",
@@ -154,12 +177,44 @@ def check(
             summary = validate_check(source, today, p.advance)
         with progress("Writing results", summary.rows, enabled=bar and (json or csv)) as p:
             results = check_results(source, today)
-            if csv:
-                _write_csv(_counted(results, p.advance))
+            if fmt == "xlsx" or (csv and output is not None):
+                _write_table(fmt, _counted(results, p.advance), output, force, excel)
+            elif csv:
+                _write_csv(_counted(results, p.advance), excel)
             elif json:
                 _write_json(_counted(results, p.advance), today, summary.as_json())
             else:
                 _check_human(results, summary, today)
+
+
+def _check_format(
+    format_: str | None, json: bool, csv: bool, output: Path | None, excel: bool
+) -> str:
+    from wblqa_cli.tables import checked_format
+
+    chosen = [f for f, on in (("json", json), ("csv", csv)) if on]
+    if format_ is not None:
+        chosen.append(checked_format(format_, ("table", "csv", "json", "xlsx")))
+    if len(set(chosen)) > 1:
+        raise InputError("Choose one output: --json, --csv or --format.")
+    fmt = chosen[0] if chosen else "table"
+    if output is not None and fmt not in ("csv", "xlsx"):
+        raise InputError("-o writes --format csv or xlsx; add one of them.")
+    if excel and fmt != "csv":
+        raise InputError("--excel is for CSV output (--csv or --format csv).")
+    return fmt
+
+
+def _write_table(fmt: Any, results: Any, output: Path | None, force: bool, excel: bool) -> None:
+    from wblqa_cli.retention.check import CHECK_OUT
+    from wblqa_cli.tables import write_table
+    from wblqa_cli.xlsx import Sheet, columns
+
+    dates = {c: "date" for c in CHECK_OUT if c.endswith("_dispose_from")}
+    sheet = Sheet("Retention check", columns(*CHECK_OUT, **dates), results)  # type: ignore[arg-type]
+    count = write_table(fmt, [sheet], output, force=force, excel=excel)
+    if output is not None:
+        say(f"Wrote {count} rows to {output}.")
 
 
 def _counted(results: Any, advance: Any) -> Any:
@@ -174,9 +229,10 @@ def _check_human(results: Any, summary: Any, today: date) -> None:
     from wblqa_cli.retention.rules import KINDS
 
     if summary.rows <= HUMAN_ROWS:
-        t = table("Id", "Learner work", "dispose from", "QA documents", "dispose from")
-        for i, lw, lwd, qa, qad in results:
-            t.add_row(i, lw, fmt_date(lwd), qa, fmt_date(qad))
+        t = table("Id", "Learner work", "dispose from", "QA documents", "dispose from", "Why")
+        for i, lw, lwd, lwr, qa, qad, qar in results:
+            why = "; ".join(dict.fromkeys(w for w in (lwr, qar) if w))
+            t.add_row(i, lw, fmt_date(lwd), qa, fmt_date(qad), why)
         console().print(t)
     s = table("Kind", *STATUSES, title=f"{summary.rows} rows, as on {fmt_date(today)}")
     for kind in KINDS:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, as_of, date_option, store
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, print_json, say, show_progress, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, show_progress, table
 from wblqa_cli.retention.options import (
     AS_OF,
     KIND_HELP,
@@ -19,6 +20,7 @@ from wblqa_cli.retention.options import (
     checked_status,
     kind_label,
 )
+from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION
 
 if TYPE_CHECKING:
     from wblqa_cli.output import Streamed
@@ -77,7 +79,10 @@ def add(
         else "no disposal date yet (a trigger date is missing)"
     )
     held = f"; on hold: {record.hold}" if record.hold else ""
-    say(f"Added {record.ref} ({kind_label(record.kind)}, {record.programme}): {when}{held}.")
+    say(
+        f"Added {safe(record.ref)} ({kind_label(record.kind)}, {safe(record.programme)}): "
+        f"{safe(when)}{safe(held)}."
+    )
 
 
 def import_(
@@ -88,8 +93,8 @@ def import_(
         help="CSV with header id,programme,kind,certified,received"
         "[,cohort][,learner][,top_up_received][,hold]. kind is learner_work or "
         "qa_documents; each row needs a cohort or a learner; a date cell may be empty "
-        "(status unknown); top_up_received is a date or 'pending'; a non-empty hold is "
-        "the reason the record is on hold.",
+        "(status unknown); top_up_received is a date or 'pending'; hold: empty, no, false, "
+        "0 or n means not on hold, any other text is the reason the record is on hold.",
     ),
     quiet: bool = QUIET_OPTION,
 ) -> None:
@@ -126,7 +131,7 @@ def import_(
                 + (f" (and {len(seen) - 1} more ids)." if len(seen) > 1 else "."),
                 hint="Nothing was imported. Ids must be new; see `wblqa retention list`.",
             ) from None
-    say(f"Imported {count} retention records from {name}.")
+    say(f"Imported {count} retention records from {safe(name)}.")
 
 
 def _record_table(records: Iterable[StoredRecord], today: date) -> Any:
@@ -173,13 +178,25 @@ def list_(
     ),
     as_of_: str | None = AS_OF,
     json: bool = JSON_OPTION,
+    format_: str = typer.Option(
+        "table", "--format", help="table, json, csv or xlsx (an Excel workbook; give -o FILE)."
+    ),
+    output: Path | None = OUTPUT_OPTION,
+    force: bool = FORCE_OPTION,
+    excel: bool = EXCEL_OPTION,
 ) -> None:
     """List stored retention records with their status."""
     from wblqa_cli.output import Streamed, stream_json
     from wblqa_cli.store.retention import count_records, iter_records
+    from wblqa_cli.tables import table_format
 
+    fmt = table_format(format_, json, output, excel, ("table", "json", "csv", "xlsx"))
+    json = fmt == "json"
     s, today = store(ctx), as_of(as_of_)
     where = {"status": checked_status(status), "programme": programme, "kind": checked_kind(kind)}
+    if fmt in ("csv", "xlsx"):  # the rows go to the writer as the store yields them
+        _write_list(fmt, iter_records(s, today, **where, limit=limit), today, output, force, excel)
+        return
     if json:
         records = iter_records(s, today, **where, limit=limit)
         stream_json({"as_of": today, "records": Streamed(r.as_json(today) for r in records)})
@@ -195,6 +212,19 @@ def list_(
             f"Showing the first {TABLE_LIMIT} of {total} records; --limit N shows more, "
             "--json lists them all."
         )
+
+
+def _write_list(
+    fmt: Any, records: Any, today: date, output: Path | None, force: bool, excel: bool
+) -> None:
+    from wblqa_cli.retention.table import LIST_COLUMNS, list_rows
+    from wblqa_cli.tables import write_table
+    from wblqa_cli.xlsx import Sheet
+
+    sheet = Sheet("Retention records", LIST_COLUMNS, list_rows(records, today))
+    count = write_table(fmt, [sheet], output, force=force, excel=excel)
+    if output is not None:
+        say(f"Wrote {count} retention records to {output}.")
 
 
 _EMPTY = "No retention records yet. Add one with `wblqa retention add` or import a CSV."
@@ -219,7 +249,7 @@ def show(
         return
     console().print(_record_table([record], today))
     for e in history:
-        say(f"  {e.at:%Y-%m-%d %H:%M} UTC  {e.user}: {e.summary}")
+        say(f"  {e.at:%Y-%m-%d %H:%M} UTC  {safe(e.user)}: {safe(e.summary)}")
 
 
 def due(
@@ -284,7 +314,7 @@ def _say_due_group(g: dict[str, Any], show_: int) -> None:
     from itertools import islice
 
     say(
-        f"\n[bold]{g['programme']}[/bold] {g['title']} — {kind_label(g['kind'])}: "
+        f"\n[bold]{safe(g['programme'])}[/bold] {safe(g['title'])} — {kind_label(g['kind'])}: "
         f"{g['count']} record{'s' if g['count'] != 1 else ''} may be disposed of."
     )
     if not show_:
@@ -310,7 +340,7 @@ def hold(
     from wblqa_cli.store.retention import hold as put_on_hold
 
     record = put_on_hold(store(ctx), ref, check_text(reason, "--reason"))
-    say(f"{record.ref} is on hold: {record.hold_reason}.")
+    say(f"{safe(record.ref)} is on hold: {safe(record.hold_reason)}.")
 
 
 def release(
@@ -324,7 +354,7 @@ def release(
 
     record = release_hold(store(ctx), ref, check_text(reason, "--reason"))
     when = fmt_date(record.dispose_from) if record.dispose_from else "not known yet"
-    say(f"Released the hold on {record.ref}; it may be disposed of from {when}.")
+    say(f"Released the hold on {safe(record.ref)}; it may be disposed of from {safe(when)}.")
 
 
 def dispose(
@@ -345,5 +375,6 @@ def dispose(
     done = do_dispose(store(ctx), refs, today(), note)
     for r in done:
         say(
-            f"Disposed of {r.ref} ({kind_label(r.kind)}, {r.programme}); recorded in the audit log."
+            f"Disposed of {safe(r.ref)} ({kind_label(r.kind)}, {safe(r.programme)}); "
+            "recorded in the audit log."
         )

@@ -45,6 +45,7 @@ class Deadline:
     dispose_from: date
     because: str
     source: str
+    strength: str | None = None  # "must" or "should": how firmly the source asks it
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class Deadline:
             "trigger_date": self.trigger_date,
             "rule": self.because,
             "source": self.source,
+            "strength": self.strength,
         }
 
 
@@ -70,7 +72,7 @@ def deadline(kind: str, triggers: Triggers, rules: Rules | None = None) -> Deadl
     rules = rules or load_rules()
     rule = rules[kind]
     name, start = rule.trigger, triggers.get(rule.trigger)
-    words, source = rule.trigger_words, rule.source
+    words, source, strength = rule.trigger_words, rule.source, rule.cited.strength
     top_up = rules.top_up
     if top_up.applies_to == kind:
         if triggers.top_up_pending:
@@ -80,9 +82,14 @@ def deadline(kind: str, triggers: Triggers, rules: Rules | None = None) -> Deadl
             )
         later = triggers.top_up_received
         if later is not None and (start is None or later > start):
-            name, start, words, source = top_up.trigger, later, top_up.trigger_words, top_up.source
+            name, start, words = top_up.trigger, later, top_up.trigger_words
+            source, strength = top_up.source, top_up.cited.strength
     if start is None:
-        return Undetermined(kind, f"no date for when {rule.trigger_words}; it is never guessed")
+        return Undetermined(
+            kind,
+            f"the '{rule.trigger}' date is missing, and the rule ({rule.explain()}) "
+            "needs it; it is never guessed",
+        )
     retain_until = rule.period.after(start)
     return Deadline(
         kind=kind,
@@ -92,7 +99,19 @@ def deadline(kind: str, triggers: Triggers, rules: Rules | None = None) -> Deadl
         dispose_from=retain_until + timedelta(days=1),
         because=f"{rule.period.words()} after {words}",
         source=source,
+        strength=strength,
     )
+
+
+def received_too_early(triggers: Triggers) -> str | None:
+    """Why the dates cannot be right, if the certificates arrived before certification."""
+    c, r = triggers.certified, triggers.received
+    if c is not None and r is not None and r < c:
+        return (
+            f"the certificates cannot be received ({r.isoformat()}) before the learners "
+            f"were certificated ({c.isoformat()})"
+        )
+    return None
 
 
 def calc(triggers: Triggers, rules: Rules | None = None) -> dict[str, Deadline | None]:
@@ -115,10 +134,16 @@ def fast_date(text: str, context: str | None = None) -> date:
     everything else, errors included, goes through the general parser.
     """
     if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        from wblqa_cli.dates import date_range
+
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            earliest, latest = date_range()
+            if earliest <= day <= latest:
+                return day
     from wblqa_cli.dates import parse_date
 
     return parse_date(text, context)

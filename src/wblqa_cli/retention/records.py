@@ -20,7 +20,14 @@ from datetime import date, datetime
 from typing import Any
 
 from wblqa_cli.errors import InputError
-from wblqa_cli.retention.deadline import PENDING, Deadline, Triggers, Undetermined, deadline
+from wblqa_cli.retention.deadline import (
+    PENDING,
+    Deadline,
+    Triggers,
+    Undetermined,
+    deadline,
+    received_too_early,
+)
 from wblqa_cli.retention.rules import KINDS, QA_DOCUMENTS, Rules, load_rules
 
 RETAIN = "retain"
@@ -94,6 +101,16 @@ class StoredRecord:
             return DISPOSED
         return status_name(self.dispose_from, today, on_hold=self.hold_reason is not None)
 
+    def status_reason(self, today: date) -> str | None:
+        """Why the status is ``unknown`` (the missing date) or ``on-hold`` (the hold's reason)."""
+        status = self.status(today)
+        if status == ON_HOLD:
+            return self.hold_reason
+        if status == UNKNOWN:
+            found = deadline(self.kind, self.triggers)
+            return found.reason if isinstance(found, Undetermined) else None
+        return None
+
     def as_json(self, today: date) -> dict[str, Any]:
         return {
             "id": self.ref,
@@ -107,6 +124,7 @@ class StoredRecord:
             "retain_until": self.retain_until,
             "dispose_from": self.dispose_from,
             "status": self.status(today),
+            "status_reason": self.status_reason(today),
             "hold": (
                 {"reason": self.hold_reason, "at": self.held_at, "by": self.held_by}
                 if self.hold_reason is not None
@@ -229,6 +247,9 @@ def build_record(
         if kind == QA_DOCUMENTS
         else ("top_up_received" if triggers.top_up_received else "received")
     )
+    too_early = received_too_early(triggers)
+    if too_early is not None:
+        raise InputError(f"{at('received')}: record {ref.strip()!r}: {too_early}.")
     rules = rules or load_rules()
     key = _memo_key(kind, triggers, rules)
     found = memo.get(key) if memo is not None else None
@@ -257,5 +278,5 @@ def build_record(
         top_up_pending=triggers.top_up_pending,
         retain_until=retain_until,
         dispose_from=dispose_from,
-        hold=" ".join((hold or "").split()) or None,
+        hold=rules.hold.reason(hold),
     )

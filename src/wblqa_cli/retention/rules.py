@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from wblqa_cli.errors import InputError
+from wblqa_cli.rules import Cited, Table
 
 LEARNER_WORK = "learner_work"
 QA_DOCUMENTS = "qa_documents"
@@ -76,8 +77,12 @@ class Rule:
     trigger_words: str
     period: Period
     covers: tuple[str, ...]
-    source: str
+    cited: Cited
     also: tuple[str, ...]
+
+    @property
+    def source(self) -> str:
+        return self.cited.shown()
 
     def explain(self) -> str:
         """``12 weeks after the certificates were received``."""
@@ -89,13 +94,31 @@ class TopUp:
     applies_to: str
     trigger: str
     trigger_words: str
-    source: str
+    cited: Cited
+
+    @property
+    def source(self) -> str:
+        return self.cited.shown()
 
 
 @dataclass(frozen=True)
 class Hold:
     cases: tuple[str, ...]
-    source: str
+    cited: Cited
+    not_held: frozenset[str]  # casefolded cell values that mean "not on hold" (and "")
+    not_held_source: str  # where the words for "no" come from: the tool's own default
+    not_held_reason: str | None
+
+    @property
+    def source(self) -> str:
+        return self.cited.shown()
+
+    def reason(self, cell: str | None) -> str | None:
+        """A ``hold`` cell's reason: ``None`` when empty or a word for "no"."""
+        if not cell:
+            return None
+        text = " ".join(cell.split())
+        return None if text.casefold() in self.not_held else text
 
 
 @dataclass(frozen=True)
@@ -111,9 +134,15 @@ class Rules:
 @functools.cache
 def load_rules() -> Rules:
     """The retention rules from ``data/retention.toml``, checked strictly."""
-    from wblqa_cli.rules import period_from, table
+    from wblqa_cli.rules import table
 
-    doc = table("retention.toml")
+    return rules_from(table("retention.toml"))
+
+
+def rules_from(doc: Table) -> Rules:
+    """Typed rules from the parsed file; every error names the file and key."""
+    from wblqa_cli.rules import period_from
+
     doc.integer("format")
     by_kind: dict[str, Rule] = {}
     for t in doc.tables("rules", required=True):
@@ -128,7 +157,7 @@ def load_rules() -> Rules:
             trigger_words=t.text("trigger_words"),
             period=Period(**period_from(t)),
             covers=tuple(t.text_list("covers")),
-            source=t.source(),
+            cited=t.cited(),
             also=tuple(t.text_list("also", required=False) or ()),
         )
         t.done()
@@ -141,12 +170,23 @@ def load_rules() -> Rules:
         applies_to=tu.text("applies_to", choices=KINDS),
         trigger=tu.text("trigger"),
         trigger_words=tu.text("trigger_words"),
-        source=tu.source(),
+        cited=tu.cited(),
     )
     tu.done()
     h = doc.table("hold")
     assert h is not None
-    hold = Hold(cases=tuple(h.text_list("cases")), source=h.source())
+    nh = h.table("not_held")
+    assert nh is not None
+    words = frozenset(w.strip().casefold() for w in nh.text_list("words")) | {""}
+    not_held_source, not_held_reason = nh.citation()
+    hold = Hold(
+        cases=tuple(h.text_list("cases")),
+        cited=h.cited(),
+        not_held=words,
+        not_held_source=not_held_source,
+        not_held_reason=not_held_reason,
+    )
+    nh.done()
     h.done()
     doc.done()
     return Rules(by_kind=by_kind, top_up=top_up, hold=hold)

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hashlib import _Hash as Hash
@@ -43,6 +43,12 @@ class Source:
                 digest.update(data)
             if number == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
+            if b"\x00" in data:  # the fast path: one byte search per line
+                raise InputError(
+                    f"{self.name}, line {number}, character {data.index(0) + 1}: a NUL byte; "
+                    "this is not a text CSV file.",
+                    hint="Save the file as 'CSV UTF-8' from your spreadsheet.",
+                )
             try:
                 yield data.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -65,8 +71,7 @@ def open_source(name: str) -> Iterator[Source]:
         stdin = getattr(sys.stdin, "buffer", None)
         with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
             if stdin is not None:
-                while chunk := stdin.read(1 << 20):
-                    spool.write(chunk)
+                _spool(stdin, spool)
             else:  # a text stream without a buffer (some test harnesses)
                 spool.write(sys.stdin.read().encode("utf-8"))
             yield Source(spool, "<stdin>")  # type: ignore[arg-type]
@@ -74,10 +79,26 @@ def open_source(name: str) -> Iterator[Source]:
     path = Path(name)
     if path.is_dir():
         raise InputError(f"{name}: is a directory, not a CSV file.")
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"{name}: no such file.")
-    with path.open("rb") as raw:
-        yield Source(raw, name)
+    try:
+        raw = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror}).") from None
+    with raw:
+        if path.is_file():
+            yield Source(raw, name)
+            return
+        # A pipe or a process substitution (/dev/fd/63): read once, so spooled.
+        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+            _spool(raw, spool)
+            yield Source(spool, name)  # type: ignore[arg-type]
+
+
+def _spool(source: Any, spool: Any) -> None:
+    while chunk := source.read(1 << 20):
+        spool.write(chunk)
+    spool.seek(0)
 
 
 def cell_where(name: str, line: int, column: str) -> str:

@@ -34,7 +34,7 @@ class Settings:
 def settings() -> Settings:
     t = table("status.toml")
     t.integer("format")
-    out = Settings(t.integer("soon_days", minimum=0), t.integer("upcoming_key_dates", minimum=0))
+    out = Settings(t.setting("soon_days", minimum=0), t.setting("upcoming_key_dates", minimum=0))
     t.done()
     return out
 
@@ -254,7 +254,7 @@ def _dcs_actions(plan: Plan, today: date) -> list[Action]:
                     "overdue",
                     "dcs",
                     f"{p.code} {p.title}: Direct Claims Status expired on "
-                    f"{long_date(p.dcs_expiry)}; raise it with your Lead Standards Verifier.",
+                    f"{long_date(p.dcs_expiry)}; raise it with {p.dcs_raise_with}.",
                     "wblqa cycle plan",
                     p.dcs_expiry,
                 )
@@ -266,8 +266,8 @@ def _dcs_actions(plan: Plan, today: date) -> list[Action]:
                     "now",
                     "dcs",
                     f"{p.code} {p.title}: Direct Claims Status expires on "
-                    f"{long_date(p.dcs_expiry)} (in {days_text(left)}); alert your Lead Standards "
-                    "Verifier before it does.",
+                    f"{long_date(p.dcs_expiry)} (in {days_text(left)}); alert "
+                    f"{p.dcs_raise_with} before it does.",
                     "wblqa cycle plan",
                     p.dcs_expiry,
                 )

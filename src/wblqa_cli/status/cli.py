@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from wblqa_cli.cli_common import AS_OF_OPTION, JSON_OPTION, YEAR_OPTION, store, year_and_day
-from wblqa_cli.output import console, fmt_date, print_json, say, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
 
 if TYPE_CHECKING:
     from wblqa_cli.status.actions import Status
@@ -52,7 +52,7 @@ def render(result: Status) -> None:
     if result.actions:
         t = table("", "Area", "What needs doing", "How")
         for a in result.actions:
-            t.add_row(LABELS[a.level], a.area, a.message, a.command or "")
+            t.add_row(styled(LABELS[a.level]), a.area, a.message, a.command or "")
         console().print(t)
     else:
         say("Nothing needs action. ")
@@ -84,4 +84,4 @@ def render(result: Status) -> None:
         say("Next key dates:")
         for k in result.upcoming:
             span = fmt_date(k.date) + (f" – {fmt_date(k.end_date)}" if k.end_date else "")
-            say(f"  {span:<30} {k.what}")
+            say(f"  {span:<30} {safe(k.what)}")

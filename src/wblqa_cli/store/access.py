@@ -15,9 +15,11 @@ The design, kept small on purpose:
   declaration they belong to); arrangements (the shared QA documents) are read
   by every centre named in them and written by lead roles only; settings (AQD
   deadlines) are read by all and written by lead roles only.
-* The audit log: every role appends (the chain's head comes from the
-  SECURITY DEFINER function of migration 5); only lead roles read it; a home
-  centre's role may read the ``id`` column alone, which INSERT … RETURNING needs.
+* The audit log: no centre's role may insert into it; each appends through
+  ``wblqa_audit_append()`` (SECURITY DEFINER, migration 7), which computes the
+  hash, names the role in the entry and refuses entries about records the role
+  cannot reach. Only lead roles read it. Each role's idle transactions end after
+  :data:`IDLE_TIMEOUT`, so none can sit on the serialising lock.
 * The store's owner (who ran the migrations and this script) is not subject to
   row-level security and keeps every right; centres, programmes without a
   centre, and schema upgrades are the owner's.
@@ -41,6 +43,9 @@ from wblqa_cli.store.engine import Store
 GROUP = "wblqa_centre"
 MAPPING = "wblqa_centre_role"
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+APPEND = "wblqa_audit_append(text, text, text, text, text, text)"
+#: How long a centre's role may leave a transaction idle (and so hold a lock).
+IDLE_TIMEOUT = "'60s'"
 
 MY_CENTRES = f"(SELECT r.centre_number FROM {MAPPING} r WHERE r.role = current_user)"
 IS_LEAD = f"EXISTS (SELECT 1 FROM {MAPPING} r WHERE r.role = current_user AND r.lead)"
@@ -54,10 +59,13 @@ NAMED_IN = (
 #: Tables a centre reads and writes, row by row: (table, condition).
 OWN_ROWS = (
     ("programme", IN_MY_CENTRES),
-    ("expected_certification", IN_MY_PROGRAMMES),
+    ("programme_fact", IN_MY_PROGRAMMES),
     ("retention_record", IN_MY_PROGRAMMES),
     ("aqd_declaration", IN_MY_CENTRES),
     ("aqd_answer", "declaration_id IN (SELECT d.id FROM aqd_declaration d)"),
+    ("aqd_coverage", "declaration_id IN (SELECT d.id FROM aqd_declaration d)"),
+    ("aqd_group", IN_MY_CENTRES),
+    ("aqd_group_member", "group_id IN (SELECT g.id FROM aqd_group g)"),
 )
 
 
@@ -142,10 +150,15 @@ def statements(grants: Sequence[Grant], schema: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA {s} TO {GROUP}",
         f"GRANT SELECT ON wblqa_migrations, {MAPPING}, centre TO {GROUP}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {own}, arrangement, setting TO {GROUP}",
-        f"GRANT INSERT ON audit_log TO {GROUP}",
-        f"GRANT SELECT (id) ON audit_log TO {GROUP}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_log FROM {GROUP}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {GROUP}",
-        f"GRANT EXECUTE ON FUNCTION wblqa_audit_head() TO {GROUP}",
+        f"REVOKE USAGE, SELECT, UPDATE ON SEQUENCE audit_log_id_seq FROM {GROUP}",
+        f"GRANT EXECUTE ON FUNCTION wblqa_lock() TO {GROUP}",
+        f"GRANT EXECUTE ON FUNCTION {APPEND} TO {GROUP}",
+    ]
+    out += [
+        f"ALTER ROLE {_ident(g.role)} SET idle_in_transaction_session_timeout = {IDLE_TIMEOUT}"
+        for g in grants
     ]
     out += [f"GRANT SELECT ON audit_log TO {_ident(g.role)}" for g in grants if g.lead]
     out += [f"REVOKE SELECT ON audit_log FROM {_ident(g.role)}" for g in grants if not g.lead]

@@ -12,14 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from wblqa_cli.aqd.answers import Answer, Given, Key, decode, display, encode
 from wblqa_cli.aqd.bank import Bank
 from wblqa_cli.errors import ActionNeeded, InputError, NotFound
+from wblqa_cli.registry.facts import FACT_QUESTIONS
 from wblqa_cli.store import audit
 from wblqa_cli.store import models as m
+from wblqa_cli.store.aqd_facts import coverage, save_facts, with_facts_and_groups
 from wblqa_cli.store.engine import Store, as_utc
 
 OPEN = "open"
@@ -32,6 +34,8 @@ _D = m.AqdDeclaration.__table__  # type: ignore[attr-defined]
 _C = m.Centre.__table__  # type: ignore[attr-defined]
 _P = m.Programme.__table__  # type: ignore[attr-defined]
 _S = m.Setting.__table__  # type: ignore[attr-defined]
+_COV = m.AqdCoverage.__table__  # type: ignore[attr-defined]
+__all__ = ["coverage"]
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ def _answers(session: Session, declaration_id: int, bank: Bank) -> dict[Key, Ans
         .where(_A.c.declaration_id == declaration_id)
         .order_by(_A.c.id)  # the order given, on every engine
     )
-    return {
+    own = {
         (r.programme_code, r.question_id): Answer(
             decode(bank.get(r.question_id), r.value),
             r.comment,
@@ -135,6 +139,7 @@ def _answers(session: Session, declaration_id: int, bank: Bank) -> dict[Key, Ans
         )
         for r in rows
     }
+    return with_facts_and_groups(session, declaration_id, own)
 
 
 def load_answers(store: Store, declaration_id: int, bank: Bank) -> dict[Key, Answer]:
@@ -186,6 +191,9 @@ def save_answers(
     changed = 0
     with store.session() as session:
         _refuse_if_submitted(session, declaration)
+        facts = [g for g in given if g.programme is not None and g.question_id in FACT_QUESTIONS]
+        given = [g for g in given if g not in facts]
+        changed += save_facts(session, declaration.academic_year, facts, how=how, user=user)
         existing = {
             (r.programme_code, r.question_id): r
             for r in session.execute(
@@ -245,11 +253,22 @@ def submit(
     declaration: Declaration,
     bank: Bank,
     check: Callable[[dict[Key, Answer]], None],
+    covered: Sequence[str] = (),
 ) -> None:
-    """Lock the declaration. ``check`` sees the saved answers and raises if incomplete."""
+    """Lock the declaration. ``check`` sees the saved answers and raises if incomplete.
+
+    ``covered``: the programmes it covers, kept with it so that programmes
+    added later never join it.
+    """
     with store.session() as session:
         _refuse_if_submitted(session, declaration)
         check(_answers(session, declaration.id, bank))
+        session.execute(delete(_COV).where(_COV.c.declaration_id == declaration.id))
+        if covered:
+            session.execute(
+                insert(_COV),
+                [{"declaration_id": declaration.id, "programme_code": c} for c in sorted(covered)],
+            )
         user = audit.current_user()
         session.execute(
             update(_D)
@@ -262,7 +281,7 @@ def submit(
             ENTITY,
             declaration.entity_id,
             f"Declaration {declaration.academic_year} submitted",
-            {"bank_version": bank.version},
+            {"bank_version": bank.version, "programmes": sorted(covered)},
             user=user,
         )
 
@@ -280,6 +299,7 @@ def reopen(store: Store, declaration: Declaration, reason: str) -> None:
             .where(_D.c.id == declaration.id)
             .values(status=OPEN, submitted_at=None, submitted_by=None)
         )
+        session.execute(delete(_COV).where(_COV.c.declaration_id == declaration.id))
         audit.append(
             session,
             "aqd.reopen",
@@ -342,3 +362,4 @@ class ExportRow:
     comment: str | None
     answered_at: dt.datetime
     answered_by: str
+    from_group: str | None = None  # a group's answer, given once for its members

@@ -89,16 +89,24 @@ def append(
     *,
     user: str | None = None,
 ) -> None:
-    """Add one entry in the caller's transaction (so the change and its entry commit together)."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Locks the chain's head until commit (migration 5): concurrent writers queue.
-        last = session.execute(sql("SELECT wblqa_audit_head()")).scalar()
-    else:
-        last = session.exec(select(m.AuditEntry.hash).order_by(col(m.AuditEntry.id).desc())).first()
-    prev = last or GENESIS
-    at = m.utcnow()
+    """Add one entry in the caller's transaction (so the change and its entry commit together).
+
+    On PostgreSQL the server writes it (migration 7): ``wblqa_audit_append`` takes
+    the lock, stamps the time and computes the hash; no role may insert directly.
+    """
     who = user or current_user()
     text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
+    if session.get_bind().dialect.name == "postgresql":
+        session.flush()  # the change this entry records, visible to the server's check
+        session.execute(
+            sql("SELECT wblqa_audit_append(:action, :entity, :eid, :summary, :details, :who)"),
+            {"action": action, "entity": entity, "eid": entity_id, "summary": summary,
+             "details": text, "who": who},
+        )  # fmt: skip
+        return
+    last = session.exec(select(m.AuditEntry.hash).order_by(col(m.AuditEntry.id).desc())).first()
+    prev = last or GENESIS
+    at = m.utcnow()
     session.add(
         m.AuditEntry(
             at=at,
@@ -122,7 +130,7 @@ def entries(
     action: str | None = None,
     limit: int | None = None,
 ) -> list[Entry]:
-    with store.session() as session:
+    with store.reading() as session:
         query = select(m.AuditEntry).order_by(col(m.AuditEntry.id))
         if entity:
             query = query.where(m.AuditEntry.entity == entity)
@@ -149,9 +157,41 @@ def entries(
     ]
 
 
+@dataclass(frozen=True)
+class Head:
+    """The chain's last link: how many entries, and the last one's hash (an anchor)."""
+
+    entries: int
+    hash: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"entries": self.entries, "head": self.hash}
+
+
+def head(store: Store) -> Head:
+    with store.reading() as session:
+        count = session.execute(sql("SELECT count(*) FROM audit_log")).scalar_one()
+        last = session.exec(select(m.AuditEntry.hash).order_by(col(m.AuditEntry.id).desc())).first()
+    return Head(int(count), last or GENESIS)
+
+
+def head_of_file(path: Any) -> Head:
+    """The head of a SQLite store file (a backup), read with the standard library."""
+    import sqlite3
+
+    # immutable: a finished copy nobody writes; no -wal/-shm files left beside it.
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        count = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        last = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return Head(int(count), last[0] if last else GENESIS)
+
+
 def verify(store: Store) -> list[str]:
     """Recompute the hash chain; each problem found is one line. Empty means intact."""
-    with store.session() as session:
+    with store.reading() as session:
         return verify_rows(session.exec(select(m.AuditEntry).order_by(col(m.AuditEntry.id))))
 
 

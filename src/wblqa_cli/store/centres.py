@@ -1,15 +1,23 @@
-"""Centres and programmes in the store."""
+"""Centres and programmes in the store: reading them, registering and changing centres.
+
+A programme's expected certification dates and Direct Claims Status are
+read from its fact records (:mod:`wblqa_cli.store.programme_facts`), as they
+hold in the year asked for; changes to programmes are in
+:mod:`wblqa_cli.store.programme_changes`. Every change writes an audit entry
+in the same transaction.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from wblqa_cli.errors import InputError, NotFound
+from wblqa_cli.registry.facts import Fact, in_effect
 from wblqa_cli.registry.model import Centre, Programme, SectorMatch
+from wblqa_cli.store import audit, programme_facts
 from wblqa_cli.store import models as m
 from wblqa_cli.store.engine import Store
 
@@ -24,12 +32,44 @@ def _centre_row(session: Session, number: str) -> m.Centre:
     return row
 
 
-def add_centre(store: Store, centre: Centre) -> None:
+def add_centre_in(session: Session, centre: Centre, how: str = "centre add") -> None:
+    exists = session.exec(select(m.Centre).where(m.Centre.number == centre.number)).first()
+    if exists is not None:
+        raise InputError(f"Centre {centre.number!r} is already registered ({exists.name}).")
+    session.add(m.Centre(number=centre.number, name=centre.name))
+    audit.append(
+        session,
+        "centre.add",
+        "centre",
+        centre.number,
+        f"Centre {centre.number} ({centre.name}) registered",
+        {"after": {"number": centre.number, "name": centre.name}, "how": how},
+    )
+
+
+def add_centre(store: Store, centre: Centre, how: str = "centre add") -> None:
     with store.session() as session:
-        exists = session.exec(select(m.Centre).where(m.Centre.number == centre.number)).first()
-        if exists is not None:
-            raise InputError(f"Centre {centre.number!r} is already registered ({exists.name}).")
-        session.add(m.Centre(number=centre.number, name=centre.name))
+        add_centre_in(session, centre, how)
+
+
+def edit_centre(store: Store, number: str, name: str) -> str | None:
+    """Rename a centre; returns the old name, or None when nothing changed."""
+    with store.session() as session:
+        row = _centre_row(session, number)
+        old = row.name
+        if old == name:
+            return None
+        row.name = name
+        session.add(row)
+        audit.append(
+            session,
+            "centre.edit",
+            "centre",
+            number,
+            f"Centre {number} renamed: {old} → {name}",
+            {"before": {"name": old}, "after": {"name": name}},
+        )
+        return old
 
 
 def list_centres(store: Store) -> list[Centre]:
@@ -59,7 +99,10 @@ def default_centre(store: Store, number: str | None) -> str | None:
     )
 
 
-def _programmes(session: Session, where: Sequence[object] = ()) -> list[Programme]:
+def programmes_in(
+    session: Session, where: Sequence[object] = (), year: str | None = None
+) -> list[tuple[int, Programme, list[Fact]]]:
+    """(id, programme with the facts that hold in ``year``, every fact record) per programme."""
     query = (
         select(m.Programme, m.Centre.number)
         .join(m.Centre, isouter=True)
@@ -67,27 +110,24 @@ def _programmes(session: Session, where: Sequence[object] = ()) -> list[Programm
         .order_by(m.Programme.code)
     )
     rows = session.exec(query).all()
-    ids = [p.id for p, _ in rows]
-    dates: dict[int, list[date]] = {}
-    if ids:
-        for row in session.exec(
-            select(m.ExpectedCertification)
-            .where(col(m.ExpectedCertification.programme_id).in_(ids))
-            .order_by(col(m.ExpectedCertification.date))
-        ).all():
-            dates.setdefault(row.programme_id, []).append(row.date)
-    return [
-        Programme(
+    facts = programme_facts.load(session, [p.id for p, _ in rows if p.id is not None])
+    out = []
+    for p, number in rows:
+        assert p.id is not None
+        held = in_effect(facts.get(p.id, []), year)
+        programme = Programme(
             code=p.code,
             title=p.title,
             centre_number=number,
             sector=p.sector,
-            dcs_expiry=p.dcs_expiry,
-            expected_certification=tuple(dates.get(p.id or 0, [])),
+            dcs_expiry=held.dcs_expiry,
+            expected_certification=held.expected_certification,
+            first_year=p.first_year,
+            retired_from=p.retired_from,
             sector_match=_match_of(p),
         )
-        for p, number in rows
-    ]
+        out.append((p.id, programme, facts.get(p.id, [])))
+    return out
 
 
 def _match_of(row: m.Programme) -> SectorMatch | None:
@@ -131,21 +171,38 @@ def save_sector_matches(store: Store, matches: dict[str, SectorMatch]) -> bool:
     return True
 
 
-def list_programmes(store: Store, centre: str | None = None) -> list[Programme]:
+def list_programmes(
+    store: Store, centre: str | None = None, *, year: str | None = None, active: bool = False
+) -> list[Programme]:
+    """Programmes (of ``centre``), their facts as they hold in ``year``.
+
+    ``active``: only those delivered in ``year`` (not before their first
+    year, not retired by it).
+    """
     with store.session() as session:
         where = [] if centre is None else [m.Centre.number == centre]
-        return _programmes(session, where)
+        found = [p for _, p, _ in programmes_in(session, where, year)]
+    if active and year is not None:
+        found = [p for p in found if p.active_in(year)]
+    return found
 
 
-def get_programme(store: Store, code: str) -> Programme:
+def get_programme(store: Store, code: str, year: str | None = None) -> Programme:
+    return programme_record(store, code, year)[0]
+
+
+def programme_record(
+    store: Store, code: str, year: str | None = None
+) -> tuple[Programme, list[Fact]]:
+    """A programme and every fact recorded for it, any year."""
     with store.session() as session:
-        found = _programmes(session, [m.Programme.code == code])
+        found = programmes_in(session, [m.Programme.code == code], year)
     if not found:
         raise NotFound(
             f"Programme {code!r} is not registered.",
             hint="See `wblqa programme list`, or add it with `wblqa programme add`.",
         )
-    return found[0]
+    return found[0][1], found[0][2]
 
 
 def programme_codes(store: Store) -> set[str]:
@@ -156,51 +213,3 @@ def programme_codes(store: Store) -> set[str]:
 def count(store: Store, model: type[SQLModel]) -> int:
     with store.session() as session:
         return int(session.exec(select(func.count()).select_from(model)).one())
-
-
-def save_programmes(store: Store, programmes: Sequence[Programme]) -> tuple[int, int]:
-    """Add or update programmes in one transaction; returns (added, updated).
-
-    Every centre they name must exist; if one does not, nothing is written.
-    """
-    added = updated = 0
-    with store.session() as session:
-        centre_ids: dict[str, int] = {}
-        for p in programmes:
-            if p.centre_number is not None and p.centre_number not in centre_ids:
-                centre_row = _centre_row(session, p.centre_number)
-                assert centre_row.id is not None
-                centre_ids[p.centre_number] = centre_row.id
-        for p in programmes:
-            found = session.exec(select(m.Programme).where(m.Programme.code == p.code)).first()
-            if found is None:
-                row = m.Programme(code=p.code, title=p.title)
-                added += 1
-            else:
-                row = found
-                updated += 1
-            row.title = p.title
-            row.centre_id = centre_ids.get(p.centre_number) if p.centre_number else None
-            row.sector = p.sector
-            row.dcs_expiry = p.dcs_expiry
-            _set_match(row, p.sector_match)
-            session.add(row)
-            session.flush()
-            session.exec(  # type: ignore[call-overload]
-                delete(m.ExpectedCertification).where(
-                    col(m.ExpectedCertification.programme_id) == row.id
-                )
-            )
-            for day in sorted(set(p.expected_certification)):
-                assert row.id is not None
-                session.add(m.ExpectedCertification(programme_id=row.id, date=day))
-    return added, updated
-
-
-def add_programme(store: Store, programme: Programme) -> None:
-    if programme.code in programme_codes(store):
-        raise InputError(
-            f"Programme {programme.code!r} is already registered.",
-            hint="Import a CSV with `wblqa programme import` to update programmes.",
-        )
-    save_programmes(store, [programme])

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.pool import StaticPool
 
 from wblqa_cli.errors import StoreError
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 30_000
+#: The execution option that makes a connection's transactions read-only.
+READ = "wblqa_read"
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -34,11 +36,37 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 
 class Store:
-    """An open, migrated store. Use :meth:`session` for a unit of work."""
+    """An open, migrated store. Use :meth:`session` for a unit of work.
+
+    A store opened for reading (:meth:`for_reading`) runs every transaction as a
+    read: on SQLite a deferred ``BEGIN`` with ``query_only`` (a WAL reader, never
+    waiting for or blocking a writer), on PostgreSQL ``READ ONLY`` without the
+    serialising lock. A write through it fails at once instead of queueing.
+    """
 
     def __init__(self, engine: Engine, location: StoreLocation) -> None:
         self.engine = engine
         self.location = location
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.engine.get_execution_options().get(READ))
+
+    def for_reading(self) -> Store:
+        """The same store (same pool), every transaction a read."""
+        return Store(self.engine.execution_options(**{READ: True}), self.location)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read transaction on this store, whatever it was opened for."""
+        with self.for_reading().session() as session:
+            yield session
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A core connection whose transactions are reads."""
+        with self.engine.execution_options(**{READ: True}).connect() as conn:
+            yield conn
 
     @property
     def is_sqlite(self) -> bool:
@@ -98,22 +126,30 @@ def sqlite_engine(location: StoreLocation) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        info = conn.connection.info
+        reading = bool(conn.get_execution_options().get(READ))
+        if info.get("query_only", False) != reading:  # the pool mixes readers and writers
+            conn.exec_driver_sql(f"PRAGMA query_only = {int(reading)}")
+            info["query_only"] = reading
+        # A reader: a deferred BEGIN, a WAL snapshot, no lock a writer waits for.
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
 
 
-#: The advisory lock every PostgreSQL transaction of wblqa takes first (as SQLite's
-#: BEGIN IMMEDIATE): one wblqa transaction at a time, so a check and the change it
-#: allows (a hold, a disposal, the audit chain's next link) never interleave.
+#: The advisory lock a PostgreSQL store older than migration 7 serialises on, kept
+#: only to open and migrate such a store. From migration 7 every writing transaction
+#: takes the row lock of ``wblqa_lock()`` instead: a lock only wblqa's functions can
+#: take, and only for the transaction (an advisory key any role could hold for ever).
 PG_LOCK = 0x77626C7161
 
 
 def server_engine(location: StoreLocation) -> Engine:
     """A server store (PostgreSQL): every session in UTC, like the times the store keeps.
 
-    No BEGIN IMMEDIATE here: each transaction starts by taking :data:`PG_LOCK`
-    (transaction-scoped, so a crash or disconnect frees it).
+    No BEGIN IMMEDIATE here: each transaction starts by taking the store's
+    serialising lock (``wblqa_lock()``, or :data:`PG_LOCK` on a store not yet at
+    migration 7), transaction-scoped, so a crash or disconnect frees it.
     """
     url = make_url(location.url)
     if url.get_backend_name() != "postgresql":
@@ -128,23 +164,51 @@ def server_engine(location: StoreLocation) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
+        # The DBAPI cursor: the connection's own options (a streamed read) must not
+        # turn these statements into a server-side cursor.
+        cursor = conn.connection.cursor()
+        try:
+            if conn.get_execution_options().get(READ):
+                cursor.execute("SET TRANSACTION READ ONLY")  # no lock: readers never wait
+                return
+            info = conn.connection.info
+            if not info.get("wblqa_row_lock"):
+                cursor.execute("SELECT to_regprocedure('wblqa_lock()') IS NOT NULL")
+                info["wblqa_row_lock"] = bool(cursor.fetchone()[0])
+            if info["wblqa_row_lock"]:
+                cursor.execute("SELECT wblqa_lock()")
+            else:
+                cursor.execute(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
+        finally:
+            cursor.close()
 
     return engine
 
 
 def backup_sqlite(source: Path, target: Path) -> Path:
-    """Copy a SQLite store consistently (the online backup API) to ``target``, mode 0600."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        raise StoreError(f"{target} already exists; choose another file name.")
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    """Copy a SQLite store consistently (the online backup API) to ``target``, mode 0600.
+
+    New folders are owner-only (0700); a copy that fails half way is removed.
+    """
+    try:
+        from wblqa_cli.files import private_folder
+
+        private_folder(target.parent)
+        fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise StoreError(f"{target} already exists; choose another file name.") from None
+    except OSError as exc:
+        raise StoreError(f"Cannot write the backup {target}: {exc.strerror}.") from None
     os.close(fd)
     src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
     try:
         with dst:
             src.backup(dst)
+    except sqlite3.Error as exc:
+        dst.close()
+        target.unlink(missing_ok=True)
+        raise StoreError(f"Cannot write the backup {target}: {exc}.") from None
     finally:
         src.close()
         dst.close()
@@ -152,5 +216,6 @@ def backup_sqlite(source: Path, target: Path) -> Path:
 
 
 def backup_name(path: Path, label: str) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
+    """A name beside ``path`` no other process picks: the time to the microsecond and our pid."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return path.with_name(f"{path.stem}.{label}-{stamp}-{os.getpid()}{path.suffix}")

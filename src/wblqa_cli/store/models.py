@@ -26,8 +26,9 @@ class Programme(SQLModel, table=True):
     title: str
     centre_id: int | None = Field(default=None, foreign_key="centre.id", index=True)
     sector: str | None = None
-    dcs_expiry: dt.date | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+    first_year: str | None = None
+    retired_from: str | None = None
     # The title's sector-group match (migration 8): found when the title is saved.
     sector_match_group: str | None = None
     sector_match_how: str | None = None
@@ -35,11 +36,19 @@ class Programme(SQLModel, table=True):
     sector_match_version: str | None = None
 
 
-class ExpectedCertification(SQLModel, table=True):
-    __tablename__ = "expected_certification"
+class ProgrammeFact(SQLModel, table=True):
+    """A programme's answer to one fact question in one academic year (migration 9)."""
+
+    __tablename__ = "programme_fact"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "academic_year", "question_id"),)
     id: int | None = Field(default=None, primary_key=True)
-    programme_id: int = Field(foreign_key="programme.id", index=True)
-    date: dt.date
+    programme_id: int = Field(foreign_key="programme.id", index=True, ondelete="CASCADE")
+    academic_year: str
+    question_id: str
+    value: str = Field(sa_type=sa.Text)
+    comment: str | None = Field(default=None, sa_type=sa.Text)
+    set_at: dt.datetime
+    set_by: str
 
 
 class Setting(SQLModel, table=True):
@@ -89,6 +98,36 @@ class AqdDeclaration(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     submitted_at: dt.datetime | None = None
     submitted_by: str | None = None
+
+
+class AqdCoverage(SQLModel, table=True):
+    """A programme a submitted declaration covers (migration 9)."""
+
+    __tablename__ = "aqd_coverage"
+    __table_args__ = (sa.UniqueConstraint("declaration_id", "programme_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    declaration_id: int = Field(foreign_key="aqd_declaration.id", index=True, ondelete="CASCADE")
+    programme_code: str
+
+
+class AqdGroup(SQLModel, table=True):
+    """A group of programmes answering a centre's declaration of a year together (migration 13)."""
+
+    __tablename__ = "aqd_group"
+    __table_args__ = (sa.UniqueConstraint("centre_id", "academic_year", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    centre_id: int = Field(foreign_key="centre.id", index=True)
+    academic_year: str
+    name: str
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AqdGroupMember(SQLModel, table=True):
+    __tablename__ = "aqd_group_member"
+    __table_args__ = (sa.UniqueConstraint("group_id", "programme_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="aqd_group.id", index=True, ondelete="CASCADE")
+    programme_code: str
 
 
 class AqdAnswer(SQLModel, table=True):

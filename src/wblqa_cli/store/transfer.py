@@ -23,6 +23,7 @@ from sqlmodel import SQLModel
 from wblqa_cli.errors import InputError, StoreError
 from wblqa_cli.store import audit, bulk, migrations
 from wblqa_cli.store import models as m
+from wblqa_cli.store.calendar import STORE_ID_KEY
 from wblqa_cli.store.engine import Store, as_utc
 from wblqa_cli.store.opening import open_store
 
@@ -112,13 +113,21 @@ def _require_fresh(target: Store) -> None:
             hint="Copy into a new, empty database or file.",
         )
     with target.engine.connect() as conn:
-        filled = {name: n for name, n in _counts(conn).items() if n}
+        counts = _counts(conn)
+        counts["setting"] -= _own_id_rows(conn)  # a new store's own id is not data
+        filled = {name: n for name, n in counts.items() if n}
     if filled:
         listed = ", ".join(f"{name} ({n} rows)" for name, n in sorted(filled.items()))
         raise StoreError(
             f"The target {target.location.display} is not empty: {listed}.",
             hint="Copy into a new, empty database or file; nothing was copied.",
         )
+
+
+def _own_id_rows(conn: sa.Connection) -> int:
+    setting = SQLModel.metadata.tables["setting"]
+    query = sa.select(sa.func.count()).where(setting.c.key == STORE_ID_KEY)
+    return int(conn.execute(query).scalar_one())
 
 
 def _reset_sequences(conn: sa.Connection) -> None:
@@ -164,6 +173,10 @@ def copy_store(
             read = read.execution_options(isolation_level="REPEATABLE READ")
         with read, read.begin(), target.engine.begin() as write:
             before = _counts(read)
+            # The copy keeps the source's id (the same store, moved), not the one
+            # migrating the target made.
+            setting = SQLModel.metadata.tables["setting"]
+            write.execute(sa.delete(setting).where(setting.c.key == STORE_ID_KEY))
             for table in tables():
                 for batch in _rows(read, table):
                     bulk.insert_rows(write, table, batch)
