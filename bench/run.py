@@ -165,11 +165,12 @@ def screens_module() -> Any:
 
 
 def all_cases() -> list[Case]:
+    scale = scale_module()  # puts the repository on the path when run as a script
     from bench import report
 
     return [
         *startup_cases(),
-        *scale_module().cases(Case),
+        *scale.cases(Case),
         *screens_module().cases(Case),
         *report.cases(Case),
     ]

@@ -215,3 +215,15 @@ def test_tables_show_the_group_found_from_the_title(invoke: Any, centre: str) ->
     for args in (("programme", "list"), ("centre", "show", centre)):
         row = next(line for line in invoke(*args).stdout.splitlines() if "P1" in line)
         assert " 214 " in row, (args, row)
+
+
+def test_edit_with_a_new_title_finds_the_match_again(invoke: Any, centre: str) -> None:
+    assert invoke("programme", "add", "P1", "--title", "Level 3 Diploma in Plumbing").exit_code == 0
+    url = os.environ["WBLQA_DB"]
+    assert _stored(url)["P1"][2:4] == (None, "none")
+    result = invoke("programme", "edit", "P1", "--title", BA)
+    assert result.exit_code == 0, result.output
+    assert _stored(url)["P1"][1:] == (None, "214", "exact", data_version(GROUPS))
+    result = invoke("programme", "edit", "P1", "--expected-certification", "2026-07-15")
+    assert result.exit_code == 0, result.output  # the title unchanged: the match is kept
+    assert _stored(url)["P1"][2:4] == ("214", "exact")
