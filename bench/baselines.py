@@ -3,6 +3,7 @@
     python bench/baselines.py check FILE AS_OF
     python bench/baselines.py import DB FILE
     python bench/baselines.py due DB AS_OF
+    python bench/baselines.py list DB AS_OF
     python bench/baselines.py export DB YEAR OUT
     python bench/baselines.py export-xlsx DB YEAR OUT
 
@@ -164,21 +165,108 @@ def due(db: str, as_of: str) -> None:
     sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
-def export(db: str, year: str, out: str) -> None:
-    """``aqd export --format csv -o OUT``: read the answers, write one CSV row each."""
+def list_(db: str, as_of: str) -> None:
+    """``retention list --json``: every record with its status, one JSON document."""
+    today = date.fromisoformat(as_of)
     conn = sqlite3.connect(db)
     rows = conn.execute(
-        "SELECT a.programme_code, p.title, a.question_id, a.value, a.comment, a.answered_at,"
-        " a.answered_by FROM aqd_answer a JOIN aqd_declaration d ON d.id = a.declaration_id"
+        "SELECT r.ref, p.code, r.kind, r.cohort, r.learner, r.certified, r.received,"
+        " r.top_up_received, r.top_up_pending, r.retain_until, r.dispose_from, r.hold_reason,"
+        " r.held_at, r.held_by, r.disposed_at, r.disposed_by, r.disposal_note"
+        " FROM retention_record r JOIN programme p ON r.programme_id = p.id"
+        " ORDER BY p.code, r.kind, r.ref"
+    )
+
+    def stamp(text: str | None) -> str | None:
+        if text is None:
+            return None
+        return datetime.fromisoformat(text).replace(tzinfo=UTC).isoformat(timespec="seconds")
+
+    records = []
+    for (ref, code, kind, cohort, learner, certified, received, top_up, pending, retain,
+         dispose, hold, held_at, held_by, disposed_at, disposed_by, note) in rows:  # fmt: skip
+        if disposed_at is not None:
+            status = "disposed"
+        elif hold is not None:
+            status = "on-hold"
+        elif dispose is None:
+            status = "unknown"
+        else:
+            status = "disposable" if today >= date.fromisoformat(dispose) else "retain"
+        records.append(
+            {
+                "id": ref, "programme": code, "kind": kind, "cohort": cohort, "learner": learner,
+                "certified": certified, "received": received,
+                "top_up_received": "pending" if pending else top_up,
+                "retain_until": retain, "dispose_from": dispose, "status": status,
+                "hold": None if hold is None
+                else {"reason": hold, "at": stamp(held_at), "by": held_by},
+                "disposed": None if disposed_at is None
+                else {"at": stamp(disposed_at), "by": disposed_by, "note": note},
+            }
+        )  # fmt: skip
+    doc = {"as_of": as_of, "records": records}
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+def export(db: str, year: str, out: str) -> None:
+    """``aqd export --format csv -o OUT``: the same file, the shortest way.
+
+    The same twelve columns: each answer with its centre, year, section and
+    question wording from the bank (tomllib), the answer as yes/no or text,
+    the time in ISO 8601 and whether it differs from a compliant answer; a
+    cell that a spreadsheet would run as a formula is prefixed with ``'``. It
+    skips what the seeded store never needs: answers to questions whose
+    condition no longer holds, and ordering within a scope by the bank.
+    """
+    import tomllib
+
+    bank = tomllib.loads(
+        (Path(__file__).resolve().parents[1] / "data" / "aqd_questions.toml").read_text("utf-8")
+    )
+    sections = {s["id"]: s["title"] for s in bank["sections"]}
+    questions = {
+        q["id"]: (sections[q["section"]], q["question"], q.get("expect")) for q in bank["questions"]
+    }
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT c.number, a.programme_code, p.title, a.question_id, a.value, a.comment,"
+        " a.answered_at, a.answered_by FROM aqd_answer a"
+        " JOIN aqd_declaration d ON d.id = a.declaration_id JOIN centre c ON c.id = d.centre_id"
         " LEFT JOIN programme p ON p.code = a.programme_code WHERE d.academic_year = ?"
         " ORDER BY a.programme_code IS NOT NULL, a.programme_code, a.id",
         (year,),
     )
+
+    def cell(value: object) -> object:
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+        return value
+
     with Path(out).open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["programme_code", "programme_title", "question_id", "answer", "comment"])
-        for code, title, qid, value, comment, at, by in rows:
-            w.writerow([code, title, qid, json.loads(value), comment, at, by])
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(
+            [
+                "academic_year", "centre_number", "programme_code", "programme_title", "section",
+                "question_id", "question", "answer", "comment", "answered_at", "answered_by",
+                "flagged",
+            ]
+        )  # fmt: skip
+        for centre, code, title, qid, value, comment, at, by in rows:
+            section, wording, expect = questions.get(qid, (None, None, None))
+            answer = json.loads(value)
+            stamp = datetime.fromisoformat(at).replace(tzinfo=UTC).isoformat(timespec="seconds")
+            flagged = expect is not None and answer is not None and answer != expect
+            w.writerow(
+                [
+                    year, centre, code, title, section, qid, wording, cell(answer), cell(comment),
+                    stamp, by, cell(flagged),
+                ]
+            )  # fmt: skip
 
 
 def export_xlsx(db: str, year: str, out: str) -> None:
@@ -210,6 +298,12 @@ def export_xlsx(db: str, year: str, out: str) -> None:
 
 if __name__ == "__main__":
     command, *rest = sys.argv[1:]
-    {"check": check, "import": import_, "due": due, "export": export, "export-xlsx": export_xlsx}[
-        command
-    ](*rest)
+    commands = {
+        "check": check,
+        "import": import_,
+        "due": due,
+        "list": list_,
+        "export": export,
+        "export-xlsx": export_xlsx,
+    }
+    commands[command](*rest)

@@ -1,6 +1,7 @@
 """wblqa benchmarks: one command, figures and their ratio to a plain baseline.
 
-    python bench/run.py [--repeat N] [--rows N] [--answers N] [--only NAME]
+    python bench/run.py [--repeat N] [--rows N] [--answers N] [--programmes N]
+                        [--million N] [--only NAME]
 
 Each case runs the wblqa command and its baseline as fresh processes, several
 times, and prints the median wall time of each, their ratio, the goal, and the
@@ -8,8 +9,10 @@ peak memory of the wblqa run; then the median CPU time of each (less shaken
 by other work on the machine; the verdict is on wall time). The data is
 generated here, in a temporary directory: retention archives of --rows rows
 (and a tenth of that, for the memory check) and an AQD store of --answers
-answers. Each case has its own store, made by wblqa itself. These are
-measurements, not tests: nothing here fails a build.
+answers. Each case has its own store, made by wblqa itself; the everyday
+screens (bench/screens.py) share one large store and one small one, built
+once. Sources are byte-compiled first. These are measurements, not tests:
+nothing here fails a build.
 """
 
 from __future__ import annotations
@@ -153,11 +156,33 @@ def scale_module() -> Any:
     return scale
 
 
+def screens_module() -> Any:
+    """bench/screens.py: the everyday screens on a large store, and start-up with a store."""
+    scale_module()  # puts the repository on sys.path if need be
+    from bench import screens
+
+    return screens
+
+
 def all_cases() -> list[Case]:
-    scale_module()  # puts the repository on the path when run as a script
+    scale = scale_module()  # puts the repository on the path when run as a script
     from bench import report
 
-    return [*startup_cases(), *scale_module().cases(Case), *report.cases(Case)]
+    return [
+        *startup_cases(),
+        *scale.cases(Case),
+        *screens_module().cases(Case),
+        *report.cases(Case),
+    ]
+
+
+def compile_sources() -> None:
+    """Byte-compile wblqa and the bench scripts first, so that no run pays for compiling
+    and the bare Typer app (whose libraries are compiled on install) is met on equal terms."""
+    import compileall
+
+    for folder in (HERE.parent / "src", HERE):
+        compileall.compile_dir(str(folder), quiet=1)
 
 
 def main() -> None:
@@ -165,6 +190,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per command (median)")
     parser.add_argument("--rows", type=int, default=200_000, help="retention rows")
     parser.add_argument("--answers", type=int, default=50_000, help="AQD answers to export")
+    parser.add_argument(
+        "--programmes", type=int, default=1000, help="programmes in the large store"
+    )
+    parser.add_argument(
+        "--million", type=int, default=1_000_000, help="records for the memory case of list/due"
+    )
     parser.add_argument("--only", help="run only cases whose name contains this")
     parser.add_argument(
         "--postgres",
@@ -180,7 +211,12 @@ def main() -> None:
         [str(HERE.parent / "src"), str(HERE.parent), env.get("PYTHONPATH", "")]
     )
     env.pop("NO_COLOR", None)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.repeat}")
+    compile_sources()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.repeat}, "
+        f"load average {load:.2f} at the start (read the ratios: both sides share the load)"
+    )
     print(f"work directory {work}")
     server = None
     if args.postgres:

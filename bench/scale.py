@@ -238,19 +238,11 @@ def cases(Case: Any) -> list[Any]:
 # ------------------------------------------------------------ AQD seeding
 
 
-def seed_aqd(db: str, target: int) -> int:
-    """One centre, enough programmes, every answer a compliant centre gives (bulk insert)."""
+def compliant_answers(bank: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(question id, stored value) of every answer a compliant centre gives: centre, programme."""
     from wblqa_cli.aqd.answers import coerce, encode
-    from wblqa_cli.aqd.bank import Question, load_bank
+    from wblqa_cli.aqd.bank import Question
     from wblqa_cli.aqd.walk import applicable
-    from wblqa_cli.registry.model import Centre, Programme
-    from wblqa_cli.store import open_store
-    from wblqa_cli.store.aqd import bulk_insert_answers, open_declaration
-    from wblqa_cli.store.centres import add_centre
-    from wblqa_cli.store.models import utcnow
-    from wblqa_cli.store.programme_changes import save_programmes
-
-    bank = load_bank()
 
     def answer(q: Question) -> object:
         if q.type == "yes-no":
@@ -268,10 +260,24 @@ def seed_aqd(db: str, target: int) -> int:
         for q in bank.of_scope(kind):
             if q.when is None or q.when.question in values:
                 values[q.id] = coerce(q, answer(q), q.id)
-        chosen = applicable(bank.of_scope(kind), values)  # type: ignore[arg-type]
-        return [(q.id, encode(values[q.id])) for q in chosen]  # type: ignore[arg-type]
+        chosen = applicable(bank.of_scope(kind), values)
+        return [(q.id, encode(values[q.id])) for q in chosen]
 
-    centre_rows, programme_rows = scope("centre"), scope("programme")
+    return scope("centre"), scope("programme")
+
+
+def seed_aqd(db: str, target: int) -> int:
+    """One centre, enough programmes, every answer a compliant centre gives (bulk insert)."""
+    from wblqa_cli.aqd.bank import load_bank
+    from wblqa_cli.registry.model import Centre, Programme
+    from wblqa_cli.store import open_store
+    from wblqa_cli.store.aqd import bulk_insert_answers, open_declaration
+    from wblqa_cli.store.centres import add_centre
+    from wblqa_cli.store.models import utcnow
+    from wblqa_cli.store.programme_changes import save_programmes
+
+    bank = load_bank()
+    centre_rows, programme_rows = compliant_answers(bank)
     n_programmes = -(-(target - len(centre_rows)) // len(programme_rows))
     store = open_store(db)
     add_centre(store, Centre("12345", "Bench College"))

@@ -78,7 +78,10 @@ def test_programme_add_looks_up_the_sector_and_lists(invoke, centre: str) -> Non
         "--dcs-expiry", "31 March 2026",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "sector 214" in result.stdout
+    assert "sector 214." in result.stdout
+    assert "Sector group 214 (Business Administration (NVQ)): the title is listed there" in (
+        result.stdout
+    )
     listed = json.loads(invoke("programme", "list", "--json").stdout)
     assert listed == [
         {
@@ -86,6 +89,7 @@ def test_programme_add_looks_up_the_sector_and_lists(invoke, centre: str) -> Non
             "title": BA,
             "centre": "12345",
             "sector": "214",
+            "sector_match": {"group": "214", "how": "exact", "listed_title": BA},
             "dcs_expiry": "2026-03-31",
             "expected_certification": ["2026-03-01", "2026-07-15"],
             "first_year": None,  # registered before the centre's first declaration

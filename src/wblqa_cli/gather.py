@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from wblqa_cli.cycle.calendar import Obligation
     from wblqa_cli.cycle.plan import Plan
     from wblqa_cli.dates import AcademicYear
+    from wblqa_cli.registry.model import Programme
     from wblqa_cli.retention.records import StoredRecord
     from wblqa_cli.status.actions import (
         AqdProgress,
@@ -31,6 +32,29 @@ if TYPE_CHECKING:
     )
     from wblqa_cli.store import Store
     from wblqa_cli.store.aqd import Declaration
+
+
+def programmes_matched(
+    s: Store, centre: str | None = None, *, year: str | None = None, active: bool = False
+) -> list[Programme]:
+    """The stored programmes, each with a current sector match.
+
+    A match missing (a store from before matches were kept) or found with other
+    sector data is found again; a writing command (``report``, not the read-only
+    screens, which never write) stores it for the next run.
+    """
+    from dataclasses import replace
+
+    from wblqa_cli.registry.programmes import refresh_matches
+    from wblqa_cli.store.centres import list_programmes, save_sector_matches
+
+    programmes = list_programmes(s, centre, year=year, active=active)
+    fresh = refresh_matches(programmes)
+    if not fresh:
+        return programmes
+    if not s.read_only:  # a read-only command writes nothing: readers never take the write lock
+        save_sector_matches(s, fresh)
+    return [replace(p, sector_match=fresh[p.code]) if p.code in fresh else p for p in programmes]
 
 
 @dataclass(frozen=True)
@@ -56,10 +80,9 @@ def verification_plan(s: Store, year: AcademicYear, today: date, centre: str | N
     from wblqa_cli.aqd.deadlines import deadline_for
     from wblqa_cli.cycle.plan import plan
     from wblqa_cli.store.aqd import user_deadlines
-    from wblqa_cli.store.centres import list_programmes
 
     aqd = deadline_for(year, user_deadlines(s))
-    return plan(list_programmes(s, centre, year=year.label, active=True), year, today, aqd=aqd)
+    return plan(programmes_matched(s, centre, year=year.label, active=True), year, today, aqd=aqd)
 
 
 def aqd_details(s: Store, year: AcademicYear, centre: str | None = None) -> list[AqdDetail]:

@@ -97,12 +97,15 @@ def _prompt_programmes(s: Store, centre: str, year: AcademicYear, sitting: _Sitt
             expected=(),
             first_year=year.label,
         )
-        if sector == "":
-            programme = replace(programme, sector=None)
+        if sector == "":  # none: not the group the title was matched to, either
+            match = programme.sector_match
+            if match is not None:
+                match = replace(match, group=None, how="none", title=None)
+            programme = replace(programme, sector=None, sector_match=match)
         add_programme(s, programme, {}, year.label, "aqd start")
         sitting.programmes += 1
         say(f"Programme {safe(programme.code)} ({safe(programme.title)}) registered, "
-            f"sector {safe(programme.sector or 'none')}.")  # fmt: skip
+            f"sector {safe(programme.sector_shown or 'none')}.")  # fmt: skip
         message, default = "Add another programme?", False
 
 

@@ -87,19 +87,31 @@ def export_values(
             found = stamps[at] = aware.isoformat(timespec="seconds")
         return found
 
+    plans: dict[tuple[object, ...], tuple[int, ...]] = {}
+
+    def plan(scope: list[Any], facts: list[tuple[Any, ...]]) -> tuple[int, ...]:
+        """Which rows of a scope are exported, in walk order: the same for every scope
+        given the same answers, so worked out once per distinct set (bounded)."""
+        kind = scope[0].programme_code is None
+        key = (kind, *((r.question_id, r.value) for r in scope))
+        found = plans.get(key)
+        if found is None:
+            values = {r.question_id: f[1] for r, f in zip(scope, facts, strict=True)}
+            keep = {q.id for q in applicable(scopes["centre" if kind else "programme"], values)}
+            ranked = sorted(range(len(scope)), key=lambda i: order.get(scope[i].question_id, last))
+            found = tuple(i for i in ranked if facts[i][0] is None or facts[i][0].id in keep)
+            if len(plans) > 4096:
+                plans.clear()
+            plans[key] = found
+        return found
+
     def flush(scope: list[Any]) -> Iterable[tuple[Any, ...]]:
         if not scope:
             return
         facts = [answer(r.question_id, r.value) for r in scope]
-        values = {r.question_id: f[1] for r, f in zip(scope, facts, strict=True)}
-        pairs = sorted(
-            zip(scope, facts, strict=True), key=lambda p: order.get(p[0].question_id, last)
-        )
-        kind = "centre" if scope[0].programme_code is None else "programme"
-        keep = {q.id for q in applicable(scopes[kind], values)}
-        for r, (q, _, section, wording, value, flagged) in pairs:
-            if q is not None and q.id not in keep:
-                continue
+        for i in plan(scope, facts):
+            r = scope[i]
+            _, _, section, wording, value, flagged = facts[i]
             yield (
                 year,
                 centre,

@@ -66,7 +66,10 @@ def statuses(
     bank: Bank, programmes: Sequence[str], answers: Mapping[Key, Answer]
 ) -> list[ScopeStatus]:
     """The centre's scope first, then each programme's."""
-    return [scope_status(bank, p, answers) for p in (None, *programmes)]
+    by_scope: dict[str | None, dict[Key, Answer]] = {}
+    for key, answer in answers.items():  # once, not once per programme
+        by_scope.setdefault(key[0], {})[key] = answer
+    return [scope_status(bank, p, by_scope.get(p, {})) for p in (None, *programmes)]
 
 
 def missing(bank: Bank, programmes: Sequence[str], answers: Mapping[Key, Answer]) -> list[Key]:

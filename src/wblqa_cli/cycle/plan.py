@@ -90,7 +90,7 @@ def dcs_status(expiry: date | None, today: date, warn_days: int) -> DcsStatus | 
 def _programme_plan(
     p: Programme, year: AcademicYear, today: date, rules: CycleRules, groups: Sequence[SectorGroup]
 ) -> ProgrammePlan:
-    scope = classify(p.title, p.sector, rules=rules, groups=groups)
+    scope = classify(p.title, p.sector, rules=rules, groups=groups, match=p.sector_match)
     status = dcs_status(p.dcs_expiry, today, rules.dcs_warn_days)
     dcs = rules.dcs_rule(scope.rule.in_lsv_scope)
     warnings: list[str] = []

@@ -12,9 +12,11 @@ from wblqa_cli.cycle.rules import CycleRules, NamedSector, ScopeRule
 from wblqa_cli.cycle.sectors import (
     SectorGroup,
     TitleMatch,
+    data_version,
     match_title,
     normalise_title,
 )
+from wblqa_cli.registry.model import SectorMatch
 from wblqa_cli.rules import Cited
 
 Basis = Literal["sector", "group", "title", "none"]
@@ -93,7 +95,23 @@ def title_hints(title: str, rules: CycleRules, group: SectorGroup | None = None)
 @functools.lru_cache(maxsize=4096)
 def _match(title: str, groups: tuple[SectorGroup, ...]) -> TitleMatch:
     """:func:`match_title`, remembered: a centre's programmes share a few titles."""
-    return match_title(title, groups)
+    return match_title(title, groups, suggest=False)
+
+
+@functools.lru_cache(maxsize=8)
+def _version(groups: tuple[SectorGroup, ...]) -> str:
+    return data_version(groups)
+
+
+def _title_group(
+    title: str, groups: tuple[SectorGroup, ...], stored: SectorMatch | None
+) -> tuple[SectorGroup | None, str | None]:
+    """The group and listed title the title matches: the stored match while it is current."""
+    if stored is not None and stored.version == _version(groups):
+        group = next((g for g in groups if g.code == stored.group), None)
+        return group, stored.title if group is not None else None
+    found = _match(title, groups)
+    return found.group, found.title
 
 
 def classify(
@@ -102,11 +120,15 @@ def classify(
     *,
     rules: CycleRules,
     groups: Sequence[SectorGroup],
+    match: SectorMatch | None = None,
 ) -> Scope:
     """The scope of a programme from its stored sector (group code or named sector) or title.
 
     A title listed in a sector group stays out of LSV scope whatever named
     sector it is tagged with: the tag may raise the minimum, never restore scope.
+
+    ``match`` is the title's stored match; it is used while it was found with
+    today's sector data, else the title is matched again.
     """
     area = None
     if sector and sector not in rules.sectors and not any(g.code == sector for g in groups):
@@ -123,25 +145,25 @@ def classify(
             return Scope(rules.default, "none", hints=(hint, *title_hints(title, rules)))
     if sector and sector in rules.sectors:
         named = rules.sectors[sector]
-        found = _match(title, tuple(groups))
-        if found.group is not None and named.rule.in_lsv_scope:
-            rule = listed_with_sector(rules.listed_group, named, found.group)
+        tgroup, tlisted = _title_group(title, tuple(groups), match)
+        if tgroup is not None and named.rule.in_lsv_scope:
+            rule = listed_with_sector(rules.listed_group, named, tgroup)
             return Scope(
-                rule, "title", sector=named, group=found.group, matched_title=found.title, area=area
+                rule, "title", sector=named, group=tgroup, matched_title=tlisted, area=area
             )
         return Scope(named.rule, "sector", sector=named, area=area)
     if sector:
         group = next(g for g in groups if g.code == sector)
         hints = title_hints(title, rules, group)
         return Scope(rules.listed_group, "group", group=group, hints=hints)
-    found = _match(title, tuple(groups))
-    if found.group is not None:
-        hints = title_hints(title, rules, found.group)
+    found_group, listed = _title_group(title, tuple(groups), match)
+    if found_group is not None:
+        hints = title_hints(title, rules, found_group)
         return Scope(
             rules.listed_group,
             "title",
-            group=found.group,
-            matched_title=found.title,
+            group=found_group,
+            matched_title=listed,
             hints=hints,
             area=area,
         )

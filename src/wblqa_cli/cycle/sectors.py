@@ -9,6 +9,9 @@ candidate clearly beats the next one.
 from __future__ import annotations
 
 import difflib
+import functools
+import hashlib
+import json
 import os
 import re
 import tomllib
@@ -24,6 +27,7 @@ __all__ = [
     "SUBJECT_MIN_EDITS",
     "SectorGroup",
     "TitleMatch",
+    "data_version",
     "find_group",
     "groups_from_data",
     "load_groups",
@@ -44,6 +48,8 @@ DEFAULT_MARGIN = 0.04
 MAX_SUGGESTIONS = 5
 #: Floor for suggestions (lower scores are not worth showing).
 SUGGESTION_FLOOR = 0.45
+#: Bumped whenever the matching itself changes, so that stored matches are found again.
+MATCHER_VERSION = 1
 
 _BRAND = frozenset({"pearson", "btec"})
 _SIZE_WORDS = (
@@ -288,12 +294,38 @@ def _compatible(q: _Parts, c: _Parts) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _catalogue(
+    groups: tuple[SectorGroup, ...],
+) -> tuple[dict[str, tuple[str, SectorGroup]], tuple[tuple[str, SectorGroup, _Parts], ...]]:
+    """Every listed title, normalised and split once per set of groups (not once per query)."""
+    exact: dict[str, tuple[str, SectorGroup]] = {}
+    parts = []
+    for group in groups:
+        for title in group.titles:
+            key = normalise_title(title)
+            exact.setdefault(key, (title, group))
+            parts.append((title, group, _parts(key)))
+    return exact, tuple(parts)
+
+
+def data_version(groups: Iterable[SectorGroup]) -> str:
+    """A short fingerprint of what matching depends on: the listed titles and the matcher.
+
+    A stored match found with another fingerprint is found again.
+    """
+    content = [[g.code, list(g.titles)] for g in groups]
+    blob = json.dumps([MATCHER_VERSION, content], ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
 def match_title(
     query: str,
     groups: Iterable[SectorGroup],
     cutoff: float = DEFAULT_CUTOFF,
     *,
     margin: float = DEFAULT_MARGIN,
+    suggest: bool = True,
 ) -> TitleMatch:
     """Match a qualification title to one listed title and its group.
 
@@ -303,18 +335,20 @@ def match_title(
     the listed subject, and it beats the next compatible candidate by
     ``margin``. If not accepted,
     ``title`` and ``group`` are None and up to five suggestions are given.
+
+    With ``suggest=False`` only the compatible candidates are scored (the
+    same match, without suggestions and with ``score`` that of the best
+    compatible title): what a stored match needs, at a fraction of the cost.
     """
-    catalogue = [(t, g) for g in groups for t in g.titles]
+    exact, catalogue = _catalogue(tuple(groups))
     wanted = normalise_title(query)
-    for title, group in catalogue:
-        if normalise_title(title) == wanted:
-            return TitleMatch(query, title, group, 1.0, True, ())
+    if wanted in exact:
+        title, group = exact[wanted]
+        return TitleMatch(query, title, group, 1.0, True, ())
 
     q = _parts(wanted)
-    scored: list[tuple[float, str, SectorGroup, _Parts]] = []
-    for title, group in catalogue:
-        c = _parts(normalise_title(title))
-        scored.append((_ratio(q.key, c.key), title, group, c))
+    pool = catalogue if suggest else [c for c in catalogue if _compatible(q, c[2])]
+    scored = [(_ratio(q.key, c.key), title, group, c) for title, group, c in pool]
     scored.sort(key=lambda item: item[0], reverse=True)
     best_any = scored[0][0] if scored else 0.0
 
@@ -325,5 +359,6 @@ def match_title(
         if score >= cutoff and _subject_close(q.subject, c.subject) and score - runner_up >= margin:
             return TitleMatch(query, title, group, score, False, ())
 
-    suggestions = tuple(t for s, t, _, _ in scored[:MAX_SUGGESTIONS] if s >= SUGGESTION_FLOOR)
+    top = scored[:MAX_SUGGESTIONS] if suggest else []
+    suggestions = tuple(t for s, t, _, _ in top if s >= SUGGESTION_FLOOR)
     return TitleMatch(query, None, None, best_any, False, suggestions)

@@ -102,7 +102,7 @@ def show(
         t.add_row(
             p.code,
             p.title,
-            p.sector or "—",
+            p.sector_shown or "—",
             fmt_date(p.dcs_expiry),
             ", ".join(fmt_date(d) for d in p.expected_certification) or "—",
         )

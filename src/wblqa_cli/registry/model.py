@@ -17,6 +17,35 @@ class Centre:
     name: str
 
 
+#: How a programme's sector group was found from its title.
+MATCH_HOW = {
+    "exact": "its title is listed",
+    "close": "its title is a close spelling of a listed title",
+    "none": "its title is in no listed group",
+}
+
+
+@dataclass(frozen=True)
+class SectorMatch:
+    """A programme title's sector-group match, as found and stored when the title was saved.
+
+    ``version`` is the fingerprint of the sector data it was found with; a match
+    with another fingerprint than today's data is found again.
+    """
+
+    group: str | None
+    how: str  # a key of MATCH_HOW
+    title: str | None  # the listed title it matched
+    version: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"group": self.group, "how": self.how, "listed_title": self.title}
+
+    @property
+    def explained(self) -> str:
+        return MATCH_HOW.get(self.how, self.how)
+
+
 @dataclass(frozen=True)
 class Programme:
     code: str
@@ -27,13 +56,23 @@ class Programme:
     expected_certification: tuple[date, ...] = field(default_factory=tuple)
     first_year: str | None = None  # the first academic year it is delivered in
     retired_from: str | None = None  # delivered no more from this academic year
+    #: The title's sector-group match (stored); ``sector`` is only what a user tagged.
+    sector_match: SectorMatch | None = None
+
+    @property
+    def sector_shown(self) -> str | None:
+        """The sector a user sees: the tag given, else the group the title was found in."""
+        if self.sector:
+            return self.sector
+        return self.sector_match.group if self.sector_match is not None else None
 
     def as_json(self) -> dict[str, object]:
         return {
             "code": self.code,
             "title": self.title,
             "centre": self.centre_number,
-            "sector": self.sector,
+            "sector": self.sector_shown,
+            "sector_match": None if self.sector_match is None else self.sector_match.as_json(),
             "dcs_expiry": self.dcs_expiry,
             "expected_certification": list(self.expected_certification),
             "first_year": self.first_year,

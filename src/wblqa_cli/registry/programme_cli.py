@@ -65,7 +65,8 @@ def add(
     )
     add_programme(s, programme, facts, fy.label, "programme add")
     where = f" for centre {safe(programme.centre_number)}" if programme.centre_number else ""
-    sector_text = f", sector {safe(programme.sector)}" if programme.sector else ", no sector group"
+    shown = programme.sector_shown  # the tag given, else the group found from the title
+    sector_text = f", sector {safe(shown)}" if shown else ", no sector group"
     name = f"{safe(programme.code)} ({safe(programme.title)})"
     say(f"Programme {name} registered{where}{sector_text}.")
     say(safe(sector_note(programme.title, sector)))
@@ -106,7 +107,7 @@ def list_(
             p.code,
             p.title,
             p.centre_number or "—",
-            p.sector or "—",
+            p.sector_shown or "—",
             fmt_date(p.dcs_expiry),
             ", ".join(fmt_date(d) for d in p.expected_certification) or "—",
             years_text(p.first_year, p.retired_from),

@@ -47,7 +47,7 @@ def show(ctx: typer.Context, code: str = CODE, json: bool = JSON_OPTION) -> None
         print_json(doc)
         return
     say(f"[bold]{safe(programme.code)}[/bold] {safe(programme.title)}")
-    centre, sector = safe(programme.centre_number or "—"), safe(programme.sector or "none")
+    centre, sector = safe(programme.centre_number or "—"), safe(programme.sector_shown or "none")
     say(f"Centre {centre} · sector {sector} · {_years(programme)}")
     t = table("Year", "Fact", "Value", "Set by")
     for f in sorted(facts, key=lambda f: (f.year, f.question)):

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from wblqa_cli.errors import InputError, where
 from wblqa_cli.registry.model import (
     Programme,
+    SectorMatch,
     check_centre_number,
     check_programme_code,
     check_text,
 )
+
+if TYPE_CHECKING:
+    from wblqa_cli.cycle.sectors import SectorGroup
 
 CSV_REQUIRED = ("code", "title")
 CSV_OPTIONAL = ("centre", "sector", "dcs_expiry", "expected_certification")
@@ -30,23 +35,48 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
+def match_sector(title: str, groups: tuple[SectorGroup, ...] | None = None) -> SectorMatch:
+    """The sector group ``title`` is listed in (exactly or by a close spelling), or none."""
+    from wblqa_cli.cycle.rules import load_sector_groups
+    from wblqa_cli.cycle.sectors import data_version, match_title
+
+    groups = load_sector_groups() if groups is None else groups
+    found = match_title(title, groups, suggest=False)
+    how = "none" if found.group is None else "exact" if found.exact else "close"
+    code = found.group.code if found.group is not None else None
+    return SectorMatch(code, how, found.title, data_version(groups))
+
+
+def refresh_matches(programmes: Sequence[Programme]) -> dict[str, SectorMatch]:
+    """Matches found again for the programmes whose stored one is missing or stale
+    (found with other sector data): code → the match today's data gives."""
+    from wblqa_cli.cycle.rules import load_sector_groups
+    from wblqa_cli.cycle.sectors import data_version
+
+    groups = load_sector_groups()
+    version = data_version(groups)
+    return {
+        p.code: match_sector(p.title, groups)
+        for p in programmes
+        if p.sector_match is None or p.sector_match.version != version
+    }
+
+
 def resolve_sector(value: str | None, title: str, context: str = "--sector") -> str | None:
-    """A sector as stored: a group code (``214``), a named sector (``construction``) or a
+    """A sector tag as stored: a group code (``214``), a named sector (``construction``) or a
     Sector Subject Area's key (``engineering``).
 
-    Given nothing, the title is looked up among the sector groups. A name a
-    centre uses ("Engineering", "Health and Social Care", "Business") is found
+    Given nothing, there is no tag: the title's match is kept apart (:func:`match_sector`).
+    A name a centre uses ("Engineering", "Health and Social Care", "Business") is found
     in Ofqual's Sector Subject Areas (data/sector_subject_areas.toml).
     """
     from wblqa_cli.cycle.areas import load_areas
     from wblqa_cli.cycle.rules import load_sector_groups
-    from wblqa_cli.cycle.scope import _match
     from wblqa_cli.cycle.sectors import find_group
 
     groups = load_sector_groups()
     if value is None or not value.strip():
-        found = _match(title, tuple(groups))
-        return found.group.code if found.group is not None else None
+        return None
     group = find_group(value.strip(), groups)
     if group is not None:
         return group.code
@@ -91,14 +121,15 @@ def find_sector(value: str | None, title: str, context: str = "--sector") -> Sec
     if value is not None and value.strip():
         code = resolve_sector(value, title, context)
         return SectorFound("given", code, _group_name(code))
-    from wblqa_cli.cycle.rules import load_sector_groups
-    from wblqa_cli.cycle.scope import _match
+    match = match_sector(title)  # the same finding that is stored with the programme
+    return found_from(match)
 
-    found = _match(title, tuple(load_sector_groups()))
-    if found.group is None:
+
+def found_from(match: SectorMatch) -> SectorFound:
+    """How the sector was found, from a title's (stored) match."""
+    if match.group is None:
         return SectorFound("none", None)
-    how = "exact" if found.exact else "close"
-    return SectorFound(how, found.group.code, found.group.name, found.title)
+    return SectorFound(match.how, match.group, _group_name(match.group), match.title)
 
 
 def _group_name(code: str | None) -> str | None:
@@ -185,6 +216,7 @@ def build_programme(
         dcs_expiry=dcs_expiry,
         expected_certification=tuple(sorted(set(expected))),
         first_year=first_year,
+        sector_match=match_sector(clean_title),
     )
 
 
@@ -248,14 +280,9 @@ def read_programme_csv(
 
 
 def _found(given: str | None, p: Programme) -> SectorFound:
-    """How the (already resolved) sector of ``p`` was found, without resolving it again."""
+    """How the sector of ``p`` was found, from its tag or its stored match (no second search)."""
     if given is not None and given.strip():
         return SectorFound("given", p.sector, _group_name(p.sector))
-    if p.sector is None:
+    if p.sector_match is None:
         return SectorFound("none", None)
-    from wblqa_cli.cycle.rules import load_sector_groups
-    from wblqa_cli.cycle.scope import _match
-
-    found = _match(p.title, tuple(load_sector_groups()))
-    how = "exact" if found.exact else "close"
-    return SectorFound(how, p.sector, _group_name(p.sector), found.title)
+    return found_from(p.sector_match)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from wblqa_cli.retention.options import (
 from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION
 
 if TYPE_CHECKING:
+    from wblqa_cli.output import Streamed
     from wblqa_cli.retention.records import StoredRecord
 
 
@@ -132,7 +134,7 @@ def import_(
     say(f"Imported {plural(count, 'retention record')} from {safe(name)}.")
 
 
-def _record_table(records: list[StoredRecord], today: date) -> Any:
+def _record_table(records: Iterable[StoredRecord], today: date) -> Any:
     from wblqa_cli.retention.deadline import Undetermined, deadline
 
     t = table("Id", "Programme", "Kind", "Cohort / learner", "Dispose from", "Status", "Note")
@@ -158,12 +160,22 @@ def _record_table(records: list[StoredRecord], today: date) -> Any:
     return t
 
 
+#: Records a table shows when no --limit is given: a screen is for reading, not 200,000 rows.
+TABLE_LIMIT = 100
+
+
 def list_(
     ctx: typer.Context,
     status: str | None = typer.Option(None, "--status", help=STATUS_HELP),
     programme: str | None = typer.Option(None, "--programme", help="Only this programme."),
     kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many records."),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        min=1,
+        help=f"At most this many records (the table shows {TABLE_LIMIT} unless told; "
+        "--json lists them all).",
+    ),
     as_of_: str | None = AS_OF,
     json: bool = JSON_OPTION,
     format_: str = typer.Option(
@@ -174,30 +186,32 @@ def list_(
     excel: bool = EXCEL_OPTION,
 ) -> None:
     """List stored retention records with their status."""
-    from wblqa_cli.store.retention import list_records
+    from wblqa_cli.output import Streamed, stream_json
+    from wblqa_cli.store.retention import count_records, iter_records
     from wblqa_cli.tables import table_format
 
     fmt = table_format(format_, json, output, excel, ("table", "json", "csv", "xlsx"))
     json = fmt == "json"
-    today = as_of(as_of_)
-    records = list_records(
-        store(ctx),
-        today,
-        status=checked_status(status),
-        programme=programme,
-        kind=checked_kind(kind),
-        limit=limit,
-    )
-    if fmt in ("csv", "xlsx"):
-        _write_list(fmt, records, today, output, force, excel)
+    s, today = store(ctx), as_of(as_of_)
+    where = {"status": checked_status(status), "programme": programme, "kind": checked_kind(kind)}
+    if fmt in ("csv", "xlsx"):  # the rows go to the writer as the store yields them
+        _write_list(fmt, iter_records(s, today, **where, limit=limit), today, output, force, excel)
         return
     if json:
-        print_json({"as_of": today, "records": [r.as_json(today) for r in records]})
+        records = iter_records(s, today, **where, limit=limit)
+        stream_json({"as_of": today, "records": Streamed(r.as_json(today) for r in records)})
         return
-    if not records:
+    shown = list(iter_records(s, today, **where, limit=limit or TABLE_LIMIT + 1))
+    if not shown:
         say("No retention records match." if status or programme or kind else _EMPTY)
         return
-    console().print(_record_table(records, today))
+    console().print(_record_table(shown[: limit or TABLE_LIMIT], today))
+    if limit is None and len(shown) > TABLE_LIMIT:
+        total = count_records(s, today, **where)
+        say(
+            f"Showing the first {TABLE_LIMIT} of {total} records; --limit N shows more, "
+            "--json lists them all."
+        )
 
 
 def _write_list(
@@ -249,42 +263,69 @@ def due(
     json: bool = JSON_OPTION,
 ) -> None:
     """What may be disposed of now, grouped by programme and kind."""
-    from itertools import groupby
+    from wblqa_cli.store.retention import due_counts, iter_due
 
-    from wblqa_cli.store.retention import due as find_due
-
-    today = as_of(as_of_)
-    rows, held_back = find_due(store(ctx), today, programme=programme, kind=checked_kind(kind))
-    groups = []
-    for (code, title, k), members in groupby(rows, key=lambda r: (r[1], r[2], r[3])):
-        items = [
-            {"id": r[0], "cohort": r[4], "learner": r[5], "dispose_from": r[6]} for r in members
-        ]
-        groups.append(
-            {"programme": code, "title": title, "kind": k, "count": len(items), "records": items}
-        )
+    s, today = store(ctx), as_of(as_of_)
+    where: dict[str, Any] = {"programme": programme, "kind": checked_kind(kind)}
+    counts, held_back = due_counts(s, today, **where)
+    total = sum(counts.values())
     if json:
-        print_json({"as_of": today, "total": len(rows), "held_back": held_back, "groups": groups})
+        from wblqa_cli.output import stream_json
+
+        groups = _due_groups(iter_due(s, today, **where), counts)
+        stream_json({"as_of": today, "total": total, "held_back": held_back, "groups": groups})
         return
-    if not groups:
+    # A screen shows a few records a group: only those are read (one for a group's title).
+    groups = _due_groups(iter_due(s, today, **where, per_group=max(show_, 1)), counts)
+    if not counts:
         say(f"Nothing may be disposed of on {fmt_date(today)}.")
-    for g in groups:
-        say(
-            f"\n[bold]{safe(g['programme'])}[/bold] {safe(g['title'])} — {kind_label(g['kind'])}: "
-            f"{g['count']} record{'s' if g['count'] != 1 else ''} may be disposed of."
-        )
-        if show_:
-            t = table("Id", "Cohort / learner", "Disposable since")
-            for item in g["records"][:show_]:
-                who = " / ".join(x for x in (item["cohort"], item["learner"]) if x)
-                t.add_row(item["id"], who, fmt_date(item["dispose_from"]))
-            console().print(t)
-            if g["count"] > show_:
-                say(f"  … and {g['count'] - show_} more (--json lists them all).")
+    for g in groups.items:
+        _say_due_group(g, show_)  # type: ignore[arg-type]
     say(
-        f"\n{len(rows)} may be disposed of on {fmt_date(today)}; held back: "
+        f"\n{total} may be disposed of on {fmt_date(today)}; held back: "
         f"{held_back['on-hold']} on hold, {held_back['unknown']} with a date missing."
     )
+
+
+def _due_groups(rows: Iterator[tuple[Any, ...]], counts: dict[tuple[str, str], int]) -> Streamed:
+    """The rows due, grouped by programme and kind as they stream (each group's count known)."""
+    from itertools import groupby
+
+    from wblqa_cli.output import Streamed
+
+    def items(members: Iterator[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
+        for r in members:
+            yield {"id": r[0], "cohort": r[4], "learner": r[5], "dispose_from": r[6]}
+
+    groups = (
+        {
+            "programme": code,
+            "title": title,
+            "kind": k,
+            "count": counts.get((code, k), 0),
+            "records": Streamed(items(members)),
+        }
+        for (code, title, k), members in groupby(rows, key=lambda r: (r[1], r[2], r[3]))
+    )
+    return Streamed(groups, nested=True)
+
+
+def _say_due_group(g: dict[str, Any], show_: int) -> None:
+    from itertools import islice
+
+    say(
+        f"\n[bold]{safe(g['programme'])}[/bold] {safe(g['title'])} — {kind_label(g['kind'])}: "
+        f"{g['count']} record{'s' if g['count'] != 1 else ''} may be disposed of."
+    )
+    if not show_:
+        return
+    t = table("Id", "Cohort / learner", "Disposable since")
+    for item in islice(g["records"].items, show_):
+        who = " / ".join(x for x in (item["cohort"], item["learner"]) if x)
+        t.add_row(item["id"], who, fmt_date(item["dispose_from"]))
+    console().print(t)
+    if g["count"] > show_:
+        say(f"  … and {g['count'] - show_} more (--json lists them all).")
 
 
 def hold(

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from wblqa_cli.errors import InputError, NotFound
 from wblqa_cli.registry.facts import Fact, in_effect
-from wblqa_cli.registry.model import Centre, Programme
+from wblqa_cli.registry.model import Centre, Programme, SectorMatch
 from wblqa_cli.store import audit, programme_facts
 from wblqa_cli.store import models as m
 from wblqa_cli.store.engine import Store
@@ -124,9 +124,51 @@ def programmes_in(
             expected_certification=held.expected_certification,
             first_year=p.first_year,
             retired_from=p.retired_from,
+            sector_match=_match_of(p),
         )
         out.append((p.id, programme, facts.get(p.id, [])))
     return out
+
+
+def _match_of(row: m.Programme) -> SectorMatch | None:
+    if row.sector_match_how is None or row.sector_match_version is None:
+        return None  # stored before matches were kept, or never found
+    return SectorMatch(
+        row.sector_match_group,
+        row.sector_match_how,
+        row.sector_match_title,
+        row.sector_match_version,
+    )
+
+
+def _set_match(row: m.Programme, match: SectorMatch | None) -> None:
+    row.sector_match_group = None if match is None else match.group
+    row.sector_match_how = None if match is None else match.how
+    row.sector_match_title = None if match is None else match.title
+    row.sector_match_version = None if match is None else match.version
+
+
+def save_sector_matches(store: Store, matches: dict[str, SectorMatch]) -> bool:
+    """Store matches found again (stale or missing ones); False if the store refused.
+
+    A reader that found them (``status``, ``cycle plan``) keeps them for next
+    time; a role that may not write programmes simply finds them again.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    if not matches:
+        return True
+    try:
+        with store.session() as session:
+            rows = session.exec(
+                select(m.Programme).where(col(m.Programme.code).in_(list(matches)))
+            ).all()
+            for row in rows:
+                _set_match(row, matches[row.code])
+                session.add(row)
+    except DBAPIError:
+        return False
+    return True
 
 
 def list_programmes(

@@ -31,6 +31,7 @@ from wblqa_cli.store.schema_steps import (
     m005_postgresql_audit_guard,
     m006_store_id,
     m007_postgresql_audit_append_function,
+    m008_programme_sector_match,
     m009_programme_facts,
     m013_aqd_groups,
 )
@@ -51,6 +52,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (5, "postgresql_audit_guard", m005_postgresql_audit_guard),
     (6, "store_id", m006_store_id),
     (7, "postgresql_audit_append_function", m007_postgresql_audit_append_function),
+    (8, "programme_sector_match", m008_programme_sector_match),
     (9, "programme_facts", m009_programme_facts),
     (13, "aqd_groups", m013_aqd_groups),
 ]

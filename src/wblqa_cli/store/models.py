@@ -29,6 +29,11 @@ class Programme(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     first_year: str | None = None
     retired_from: str | None = None
+    # The title's sector-group match (migration 8): found when the title is saved.
+    sector_match_group: str | None = None
+    sector_match_how: str | None = None
+    sector_match_title: str | None = None
+    sector_match_version: str | None = None
 
 
 class ProgrammeFact(SQLModel, table=True):
@@ -129,14 +134,10 @@ class AqdAnswer(SQLModel, table=True):
     __tablename__ = "aqd_answer"
     __table_args__ = (
         sa.UniqueConstraint("declaration_id", "programme_code", "question_id"),
-        sa.Index(
-            "ux_aqd_answer_centre_question",
-            "declaration_id",
-            "question_id",
-            unique=True,
-            sqlite_where=sa.text("programme_code IS NULL"),
-            postgresql_where=sa.text("programme_code IS NULL"),
-        ),
+        # Partial (WHERE programme_code IS NULL): migration 3 creates it so on each
+        # engine. The schema is only ever made by the migrations; naming the engines'
+        # options here would load the PostgreSQL dialect on every start, SQLite too.
+        sa.Index("ux_aqd_answer_centre_question", "declaration_id", "question_id", unique=True),
     )
     id: int | None = Field(default=None, primary_key=True)
     declaration_id: int = Field(foreign_key="aqd_declaration.id", ondelete="CASCADE")

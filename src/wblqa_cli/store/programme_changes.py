@@ -18,9 +18,10 @@ from wblqa_cli.errors import ActionNeeded, InputError
 from wblqa_cli.output import plural
 from wblqa_cli.registry.facts import FactValue, changed
 from wblqa_cli.registry.model import Programme
+from wblqa_cli.registry.programmes import match_sector
 from wblqa_cli.store import audit, programme_facts
 from wblqa_cli.store import models as m
-from wblqa_cli.store.centres import _centre_row, programmes_in
+from wblqa_cli.store.centres import _centre_row, _set_match, programmes_in
 from wblqa_cli.store.engine import Store
 
 FIELDS = ("title", "centre", "sector", "first_year", "retired_from")
@@ -95,6 +96,9 @@ def _write(
     found = session.exec(select(m.Programme).where(m.Programme.code == p.code)).first()
     row = found or m.Programme(code=p.code, title=p.title, first_year=_first_year(session, p, year))
     before = None if found is None else _fields(found, _centre_number(session, found.centre_id))
+    if p.sector_match is not None or found is None or found.title != p.title:
+        # The title's sector match is found when the title is saved (added or changed).
+        _set_match(row, p.sector_match or match_sector(p.title))
     row.title = p.title
     row.centre_id = centre_ids.get(p.centre_number) if p.centre_number else None
     row.sector = p.sector

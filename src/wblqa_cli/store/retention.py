@@ -7,7 +7,7 @@ transaction as the change, so neither is kept without the other.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -79,6 +79,84 @@ def _status_filter(status: str, today: date) -> list[Any]:
     }[status]
 
 
+#: Rows fetched from the database at a time while a listing streams.
+STREAM_BATCH = 1000
+
+
+def _stream(query: sa.Select[Any], store: Store) -> Iterator[sa.Row[Any]]:
+    """The rows of ``query`` as the cursor yields them, never all at once.
+
+    A server-side cursor on PostgreSQL (its driver would otherwise fetch the
+    whole result first); SQLite's cursor steps through the rows by itself.
+    The query runs here, so that a refusal is raised before anything is
+    written; the connection is closed when the rows are used up or dropped.
+    """
+    conn = store.engine.connect()
+    try:
+        result = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(query)
+    except BaseException:
+        conn.close()
+        raise
+
+    def rows() -> Iterator[sa.Row[Any]]:
+        try:
+            yield from result
+        finally:
+            result.close()
+            conn.close()
+
+    return rows()
+
+
+def _record_filters(
+    today: date, status: str | None, programme: str | None, kind: str | None
+) -> list[Any]:
+    where = [] if status is None else _status_filter(status, today)
+    if programme is not None:
+        where.append(_P.c.code == programme)
+    if kind is not None:
+        where.append(_R.c.kind == kind)
+    return where
+
+
+def iter_records(
+    store: Store,
+    today: date,
+    *,
+    status: str | None = None,
+    programme: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> Iterator[StoredRecord]:
+    """Records by programme, kind and id, yielded as they are read (memory stays flat)."""
+    query = (
+        _select()
+        .where(*_record_filters(today, status, programme, kind))
+        .order_by(_P.c.code, _R.c.kind, _R.c.ref)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return (_record(r) for r in _stream(query, store))
+
+
+def count_records(
+    store: Store,
+    today: date,
+    *,
+    status: str | None = None,
+    programme: str | None = None,
+    kind: str | None = None,
+) -> int:
+    """How many records :func:`iter_records` yields without a limit."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(_R.join(_P, _R.c.programme_id == _P.c.id))
+        .where(*_record_filters(today, status, programme, kind))
+    )
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 def list_records(
     store: Store,
     today: date,
@@ -88,58 +166,84 @@ def list_records(
     kind: str | None = None,
     limit: int | None = None,
 ) -> list[StoredRecord]:
-    query = _select().order_by(_P.c.code, _R.c.kind, _R.c.ref)
-    if status is not None:
-        query = query.where(*_status_filter(status, today))
-    if programme is not None:
-        query = query.where(_P.c.code == programme)
-    if kind is not None:
-        query = query.where(_R.c.kind == kind)
-    if limit is not None:
-        query = query.limit(limit)
-    with store.engine.connect() as conn:
-        return [_record(r) for r in conn.execute(query)]
-
-
-def due(
-    store: Store, today: date, *, programme: str | None = None, kind: str | None = None
-) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
-    """Records that may be disposed of on ``today``, ordered by programme, kind, date.
-
-    Returns the rows (ref, programme code, programme title, kind, cohort,
-    learner, dispose_from) and counts of what is held back (on hold, unknown).
-    """
-    query = (
-        sa.select(
-            _R.c.ref,
-            _P.c.code,
-            _P.c.title,
-            _R.c.kind,
-            _R.c.cohort,
-            _R.c.learner,
-            _R.c.dispose_from,
-        )
-        .select_from(_R.join(_P, _R.c.programme_id == _P.c.id))
-        .where(*_status_filter(DISPOSABLE, today))
-        .order_by(_P.c.code, _R.c.kind, _R.c.dispose_from, _R.c.ref)
+    """:func:`iter_records` as a list (for small results)."""
+    return list(
+        iter_records(store, today, status=status, programme=programme, kind=kind, limit=limit)
     )
-    extra = []
-    if programme is not None:
-        extra.append(_P.c.code == programme)
-    if kind is not None:
-        extra.append(_R.c.kind == kind)
-    query = query.where(*extra)
-    held_back: dict[str, int] = {}
+
+
+def due_counts(
+    store: Store, today: date, *, programme: str | None = None, kind: str | None = None
+) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+    """How many records are due per (programme code, kind), and how many are held back
+    (on hold, date unknown): what ``retention due`` says before it lists them."""
+
+    def tally(status: str) -> Any:
+        return sa.func.sum(sa.case((sa.and_(*_status_filter(status, today)), 1), else_=0))
+
+    # One pass, every count at once: filtering on dispose_from would walk its index
+    # over most of the table, slower than reading the table once.
+    query = (
+        sa.select(_P.c.code, _R.c.kind, tally(DISPOSABLE), tally(ON_HOLD), tally(UNKNOWN))
+        .select_from(_R.join(_P, _R.c.programme_id == _P.c.id))
+        .where(*_record_filters(today, None, programme, kind))
+        .group_by(_P.c.code, _R.c.kind)
+    )
+    groups: dict[tuple[str, str], int] = {}
+    held_back = {ON_HOLD: 0, UNKNOWN: 0}
     with store.engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(query)]
-        for status in (ON_HOLD, UNKNOWN):
-            counted = (
-                sa.select(sa.func.count())
-                .select_from(_R.join(_P, _R.c.programme_id == _P.c.id))
-                .where(*_status_filter(status, today), *extra)
-            )
-            held_back[status] = int(conn.execute(counted).scalar_one())
-    return rows, held_back
+        for code, k, due_now, held, unknown in conn.execute(query):
+            if due_now:
+                groups[(code, k)] = int(due_now)
+            held_back[ON_HOLD] += int(held or 0)
+            held_back[UNKNOWN] += int(unknown or 0)
+    return groups, held_back
+
+
+def iter_due(
+    store: Store,
+    today: date,
+    *,
+    programme: str | None = None,
+    kind: str | None = None,
+    per_group: int | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """Records that may be disposed of on ``today``, by programme, kind, date and id, as read.
+
+    Each row: (ref, programme code, programme title, kind, cohort, learner, dispose_from).
+    With ``per_group``, only the first that many of each programme and kind (a
+    window in the query: a screen of a million records reads a few thousand).
+    """
+    columns = (
+        _R.c.ref,
+        _P.c.code,
+        _P.c.title,
+        _R.c.kind,
+        _R.c.cohort,
+        _R.c.learner,
+        _R.c.dispose_from,
+    )
+    where = (*_status_filter(DISPOSABLE, today), *_record_filters(today, None, programme, kind))
+    joined = _R.join(_P, _R.c.programme_id == _P.c.id)
+    if per_group is None:
+        query = (
+            sa.select(*columns)
+            .select_from(joined)
+            .where(*where)
+            .order_by(_P.c.code, _R.c.kind, _R.c.dispose_from, _R.c.ref)
+        )
+    else:
+        rank = sa.func.row_number().over(
+            partition_by=(_P.c.code, _R.c.kind), order_by=(_R.c.dispose_from, _R.c.ref)
+        )
+        ranked = sa.select(*columns, rank.label("n")).select_from(joined).where(*where).subquery()
+        c = ranked.c
+        query = (
+            sa.select(c.ref, c.code, c.title, c.kind, c.cohort, c.learner, c.dispose_from)
+            .where(c.n <= per_group)
+            .order_by(c.code, c.kind, c.dispose_from, c.ref)
+        )
+    return (tuple(r) for r in _stream(query, store))
 
 
 def _get(session: Session, ref: str) -> tuple[m.RetentionRecord, StoredRecord]:
@@ -246,11 +350,19 @@ def summary(store: Store, today: date) -> RetentionSummary:
     disposed of, are on hold, lack a trigger date or are still kept, and the
     next day on which more become disposable (with how many).
     """
-    counts: dict[str, int] = {}
+    statuses = (DISPOSABLE, ON_HOLD, UNKNOWN, RETAIN)
+    # One pass over the table, counting each status: four counts through the
+    # dispose_from index read most rows four times over (slower on every engine).
+    tally = sa.select(
+        *(
+            sa.func.coalesce(
+                sa.func.sum(sa.case((sa.and_(*_status_filter(status, today)), 1), else_=0)), 0
+            )
+            for status in statuses
+        )
+    ).select_from(_R)
     with store.engine.connect() as conn:
-        for status in (DISPOSABLE, ON_HOLD, UNKNOWN, RETAIN):
-            query = sa.select(sa.func.count()).select_from(_R).where(*_status_filter(status, today))
-            counts[status] = int(conn.execute(query).scalar_one())
+        counts = dict(zip(statuses, map(int, conn.execute(tally).one()), strict=True))
         next_day = conn.execute(
             sa.select(_R.c.dispose_from, sa.func.count())
             .where(*_status_filter(RETAIN, today))

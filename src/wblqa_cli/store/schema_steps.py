@@ -262,6 +262,18 @@ def m007_postgresql_audit_append_function(op: Operations) -> None:
         op.execute(statement)
 
 
+def m008_programme_sector_match(op: Operations) -> None:
+    """Each programme's sector-group match, stored instead of found again on every screen.
+
+    The group found from the title (null when none), how it was found (exact,
+    close, none), the listed title matched and the fingerprint of the sector
+    data it was found with. Existing programmes start with none: the first
+    screen that needs them finds and stores them once.
+    """
+    for name in ("group", "how", "title", "version"):
+        op.add_column("programme", sa.Column(f"sector_match_{name}", sa.String(), nullable=True))
+
+
 def m009_programme_facts(op: Operations) -> None:
     """Programme facts kept once (``programme_fact``); programmes' years; AQD coverage.
 
