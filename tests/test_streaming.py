@@ -18,7 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wblqa_cli.output import Streamed, stream_json, to_json
+from wblqa_cli.json_stream import Streamed, stream_json
+from wblqa_cli.output import to_json
 
 # --- the writer ------------------------------------------------------------------------------
 

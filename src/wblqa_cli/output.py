@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _default(value: object) -> object:
+def json_default(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
@@ -55,8 +55,8 @@ def _default(value: object) -> object:
 
 def to_json(document: object) -> str:
     """JSON with every control character escaped (json escapes C0; DEL and C1 here too)."""
-    text = json.dumps(document, default=_default, ensure_ascii=False, indent=2)
-    return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    text = json.dumps(document, default=json_default, ensure_ascii=False, indent=2)
+    return JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _is_utf8(stream: IO[str]) -> bool:
@@ -111,7 +111,7 @@ def print_json(document: object) -> None:
     out.flush()
 
 
-_JSON_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+JSON_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029]")
 # The program's own style vocabulary; any other bracket in a message is text,
 # so a value that slipped in unescaped can at worst be bold, never a link.
 _STYLE_WORDS = r"(?:bold|dim|italic|underline|red|yellow|green|cyan|blue|magenta|white)"
@@ -148,84 +148,6 @@ def styled(markup: str) -> Text:
     from rich.text import Text
 
     return Text.from_markup(_own_markup(visible_controls(markup)))
-
-
-class Streamed:
-    """A JSON array whose items come from an iterable, written as they come.
-
-    In a document given to :func:`stream_json`, it stands for a list that is
-    never held in memory whole (the rows of a large listing).
-    """
-
-    def __init__(self, items: Iterable[object], *, nested: bool = False) -> None:
-        self.items = items
-        #: Whether its items hold streamed arrays themselves (else each is written whole).
-        self.nested = nested
-
-
-def _fast_json(value: object) -> str:
-    """``to_json(value)``, by orjson where it can (the same text for what wblqa writes:
-    text, whole numbers, booleans, null, dates and times); the standard library otherwise."""
-    if isinstance(value, float) or not isinstance(value, (dict, list, tuple)):
-        return to_json(value)
-    import orjson
-
-    try:
-        text = orjson.dumps(
-            value,
-            default=_default,
-            # Dates and times as to_json writes them: ISO 8601, times to the second.
-            option=orjson.OPT_INDENT_2 | orjson.OPT_OMIT_MICROSECONDS,
-        ).decode("utf-8")
-    except TypeError:  # orjson.JSONEncodeError: e.g. a key that is not text, a huge number
-        return to_json(value)
-    # orjson escapes C0 as json does; DEL, C1 and the line separators as to_json does.
-    return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _json_chunks(value: object, level: int) -> Iterator[str]:
-    """The text of ``value`` as ``to_json`` writes it at nesting ``level``, piece by piece.
-
-    A :class:`Streamed` array may be a value of a dict or an item of a nested
-    :class:`Streamed`; anything else is written whole.
-    """
-    pad = "  " * level
-    if isinstance(value, dict) and any(isinstance(v, Streamed) for v in value.values()):
-        yield "{"
-        for i, (key, item) in enumerate(value.items()):
-            yield ("," if i else "") + "\n" + pad + "  " + to_json(str(key))
-            yield ": "
-            yield from _json_chunks(item, level + 1)
-        yield "\n" + pad + "}"
-    elif isinstance(value, Streamed):
-        empty = True
-        inner = "\n" + pad + "  "
-        for item in value.items:
-            yield ("[" if empty else ",") + inner
-            if value.nested:
-                yield from _json_chunks(item, level + 1)
-            else:
-                yield _fast_json(item).replace("\n", inner)
-            empty = False
-        yield "[]" if empty else "\n" + pad + "]"
-    else:
-        text = _fast_json(value)
-        yield text.replace("\n", "\n" + pad) if level else text
-
-
-def stream_json(document: object) -> None:
-    """Write one JSON document to stdout as :func:`print_json` does, its :class:`Streamed`
-    arrays item by item: the output is the same text, the memory that of one item."""
-    out = data_stdout()  # UTF-8 whatever the locale, as print_json
-    write = out.write
-    batch: list[str] = []
-    for chunk in _json_chunks(document, 0):
-        batch.append(chunk)
-        if len(batch) >= 512:
-            write("".join(batch))
-            batch.clear()
-    write("".join(batch) + "\n")
-    out.flush()
 
 
 def console() -> Console:

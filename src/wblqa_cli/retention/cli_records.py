@@ -23,7 +23,7 @@ from wblqa_cli.retention.options import (
 from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION
 
 if TYPE_CHECKING:
-    from wblqa_cli.output import Streamed
+    from wblqa_cli.json_stream import Streamed
     from wblqa_cli.retention.records import StoredRecord
 
 
@@ -186,7 +186,7 @@ def list_(
     excel: bool = EXCEL_OPTION,
 ) -> None:
     """List stored retention records with their status."""
-    from wblqa_cli.output import Streamed, stream_json
+    from wblqa_cli.json_stream import Streamed, stream_json
     from wblqa_cli.store.retention import count_records, iter_records
     from wblqa_cli.tables import table_format
 
@@ -270,7 +270,7 @@ def due(
     counts, held_back = due_counts(s, today, **where)
     total = sum(counts.values())
     if json:
-        from wblqa_cli.output import stream_json
+        from wblqa_cli.json_stream import stream_json
 
         groups = _due_groups(iter_due(s, today, **where), counts)
         stream_json({"as_of": today, "total": total, "held_back": held_back, "groups": groups})
@@ -291,7 +291,7 @@ def _due_groups(rows: Iterator[tuple[Any, ...]], counts: dict[tuple[str, str], i
     """The rows due, grouped by programme and kind as they stream (each group's count known)."""
     from itertools import groupby
 
-    from wblqa_cli.output import Streamed
+    from wblqa_cli.json_stream import Streamed
 
     def items(members: Iterator[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
         for r in members:
