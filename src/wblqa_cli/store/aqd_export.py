@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from wblqa_cli.registry.facts import FACT_QUESTIONS
 from wblqa_cli.store.engine import Store
 
 ANSWER = sa.table(
@@ -50,11 +51,6 @@ MEMBER = sa.table(
     sa.column("group_id", sa.Integer()),
     sa.column("programme_code", sa.String()),
 )
-FACT_QUESTIONS = (
-    "programme.certification.expected-date",
-    "programme.dcs.held",
-    "programme.dcs.expiry",
-)  # wblqa_cli.registry.facts.FACT_QUESTIONS (a test keeps them equal)
 CENTRE = sa.table("centre", sa.column("id", sa.Integer()), sa.column("number", sa.String()))
 PROGRAMME = sa.table(
     "programme",
