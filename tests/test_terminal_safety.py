@@ -161,3 +161,11 @@ def test_say_keeps_our_styles_and_shows_any_other_bracket(
     assert out.startswith("Centre [link=http://x]click[/link]\nBroken [/] markup")
     assert RAW.search(out) is None and RAW.search(err) is None
     assert "\\x1b[2J" in out and "\\x1b[2J" in err
+
+
+def test_an_output_path_with_brackets_prints_as_typed(invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert invoke("centre", "add", "12345", "--name", "North Vale").exit_code == 0
+    target = tmp_path / "plan [red]x[bold].xlsx"
+    result = invoke("cycle", "plan", "--format", "xlsx", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert "plan [red]x[bold].xlsx" in result.output.replace("\n", "")

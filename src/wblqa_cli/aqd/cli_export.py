@@ -15,7 +15,7 @@ from wblqa_cli.aqd.cli_common import (
 )
 from wblqa_cli.cli_common import QUIET_OPTION, store
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import say
+from wblqa_cli.output import safe, say
 
 
 def export(
@@ -70,7 +70,7 @@ def export(
                 output, overwrite=force, exists_hint="Use --force to overwrite it."
             ) as stream:
                 count = _write_export(stream, format_, EXPORT_COLUMNS, counted, excel)
-    say(f"Exported {count} answers to {output}.")
+    say(f"Exported {count} answers to {safe(output)}.")
 
 
 def _write_xlsx(values: Any, output: Path | None, force: bool) -> int:

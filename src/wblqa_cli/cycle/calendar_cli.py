@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from wblqa_cli.cli_common import AS_OF_OPTION, FORCE_OPTION, YEAR_OPTION, store, year_and_day
-from wblqa_cli.output import note
+from wblqa_cli.output import note, safe
 
 
 def calendar(
@@ -46,4 +46,4 @@ def calendar(
 
     path = Path(output)
     write_private(path, data, overwrite=force)
-    note(f"Wrote {len(obligations)} events for {academic_year} to {path}.")
+    note(f"Wrote {len(obligations)} events for {academic_year} to {safe(path)}.")

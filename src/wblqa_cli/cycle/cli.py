@@ -84,7 +84,7 @@ def _write_xlsx(p: Plan, output: Path | None, force: bool) -> None:
 
     write_table("xlsx", plan_sheets(p), output, force=force)
     if output is not None:
-        say(f"Wrote the verification plan {p.academic_year} to {output}.")
+        say(f"Wrote the verification plan {p.academic_year} to {safe(output)}.")
 
 
 def _say_programmes(p: Plan) -> None:

@@ -11,7 +11,7 @@ import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, as_of, date_option
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, print_json, say, show_progress, table
+from wblqa_cli.output import console, fmt_date, print_json, safe, say, show_progress, table
 from wblqa_cli.retention.options import (
     AS_OF,
     kind_label,
@@ -214,7 +214,7 @@ def _write_table(fmt: Any, results: Any, output: Path | None, force: bool, excel
     sheet = Sheet("Retention check", columns(*CHECK_OUT, **dates), results)  # type: ignore[arg-type]
     count = write_table(fmt, [sheet], output, force=force, excel=excel)
     if output is not None:
-        say(f"Wrote {count} rows to {output}.")
+        say(f"Wrote {count} rows to {safe(output)}.")
 
 
 def _counted(results: Any, advance: Any) -> Any:

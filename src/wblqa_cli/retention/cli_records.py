@@ -224,7 +224,7 @@ def _write_list(
     sheet = Sheet("Retention records", LIST_COLUMNS, list_rows(records, today))
     count = write_table(fmt, [sheet], output, force=force, excel=excel)
     if output is not None:
-        say(f"Wrote {count} retention records to {output}.")
+        say(f"Wrote {count} retention records to {safe(output)}.")
 
 
 _EMPTY = "No retention records yet. Add one with `wblqa retention add` or import a CSV."
