@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from wblqa_cli.dates import (
@@ -27,7 +27,20 @@ from wblqa_cli.errors import InputError
         ("15.07.2025", date(2025, 7, 15)),
         ("5/7/2025", date(2025, 7, 5)),  # all-numeric is day-first
         ("01/02/2025", date(2025, 2, 1)),  # 1 February, never 2 January
-        ("15/07/25", date(2025, 7, 15)),
+        ("15-Jul-2025", date(2025, 7, 15)),
+        ("15th July 2025", date(2025, 7, 15)),
+        ("July 15, 2025", date(2025, 7, 15)),
+        ("1 Sept 2025", date(2025, 9, 1)),
+        # a date with a time is read as the date written (issue 22): never day-first
+        ("2025-10-06T00:00:00", date(2025, 10, 6)),
+        ("2025-10-06T12:30", date(2025, 10, 6)),
+        ("2025-10-06 23:59:59.123456", date(2025, 10, 6)),
+        ("2025-10-06T23:30:00Z", date(2025, 10, 6)),
+        ("2025-10-06T00:30:00+01:00", date(2025, 10, 6)),
+        ("2026-03-01T00:00:00", date(2026, 3, 1)),
+        ("06/10/2025 00:00", date(2025, 10, 6)),
+        ("06/10/2025 9:15:00", date(2025, 10, 6)),
+        ("15 July 2025 10:30", date(2025, 7, 15)),
         ("15 July 2025", date(2025, 7, 15)),
         ("15 Jul 2025", date(2025, 7, 15)),
         ("15 jul 2025", date(2025, 7, 15)),
@@ -52,10 +65,19 @@ def test_accepted_forms(text: str, expected: date) -> None:
         ("15/13/2025", "does not exist"),
         ("July 2025", "day, a month and a year"),
         ("15 July", "day, a month and a year"),
-        ("2025", "day, a month and a year"),
+        ("2025", "bare number"),
         ("hello", "day, a month and a year"),
         ("", "empty"),
-        ("15 July 2025 10:30", "without a time"),
+        ("15/07/25", "year in full"),
+        ("1/2/99", "year in full"),
+        ("45853", "bare number"),
+        ("20251006", "bare number"),
+        ("2025-10-06T24:00", "not a time of day"),
+        ("2025-10-06T12:60", "not a time of day"),
+        ("Monday 15 July 2025", "is a Tuesday"),
+        ("15 Juli 2025", "'Juli' is not a month"),
+        ("15 July 2025 at noon", "not a date in a form"),
+        ("\uff12\uff10\uff12\uff15-07-15", "is not a valid date"),
     ],
 )
 def test_rejected_forms_name_the_value_and_place(text: str, why: str) -> None:
@@ -182,3 +204,74 @@ def test_a_year_the_calendar_cannot_hold_is_an_input_error(text: str | None, day
         academic_year_option(text, day)
     message = err.value.message  # the data's date range, or the calendar's own ends
     assert "wblqa works with" in message or "wblqa can show" in message
+
+
+# ------------------------------------------- one parser, every form, no day read wrong
+
+EARLIEST, LATEST = date_range()
+TIMES = st.one_of(
+    st.just(""),
+    st.times().map(lambda t: f"T{t.isoformat()}"),
+    st.times().map(lambda t: f" {t:%H:%M}"),
+    st.times().map(lambda t: f"T{t:%H:%M:%S}Z"),
+    st.times().map(lambda t: f" {t:%H:%M:%S}+01:00"),
+)
+UK_TIMES = st.one_of(st.just(""), st.times().map(lambda t: f" {t:%H:%M}"),
+                     st.times().map(lambda t: f" {t:%H:%M:%S}"))  # fmt: skip
+FORMS = {
+    "iso": lambda d: d.isoformat(),
+    "slash": lambda d: d.strftime("%d/%m/%Y"),
+    "slash-short": lambda d: f"{d.day}/{d.month}/{d.year}",
+    "dash": lambda d: d.strftime("%d-%m-%Y"),
+    "dot": lambda d: d.strftime("%d.%m.%Y"),
+    "long": lambda d: f"{d.day} {d:%B %Y}",
+    "short": lambda d: f"{d.day} {d:%b %Y}",
+    "excel": lambda d: f"{d:%d-%b-%Y}",
+    "weekday": lambda d: f"{d:%A} {d.day} {d:%B %Y}",
+    "month-first": lambda d: f"{d:%B} {d.day}, {d.year}",
+}
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dates(min_value=EARLIEST, max_value=LATEST),
+    st.sampled_from(sorted(FORMS)),
+    TIMES,
+    UK_TIMES,
+)
+@example(date(2025, 10, 6), "iso", "T00:00:00", "")
+@example(EARLIEST, "slash", "", " 00:00")
+@example(LATEST, "long", "", " 23:59")
+def test_every_form_reads_the_day_written_over_the_whole_range(
+    day: date, form: str, iso_time: str, uk_time: str
+) -> None:
+    text = FORMS[form](day)
+    assert parse_date(text) == day
+    timed = text + (iso_time if form == "iso" else uk_time)
+    assert parse_date(timed) == day, timed
+    assert parse_date(timed.upper()) == day and parse_date(timed.lower()) == day
+
+
+@given(st.integers(min_value=0, max_value=3_000_000))
+def test_a_spreadsheet_day_number_is_refused_not_guessed(serial: int) -> None:
+    with pytest.raises(InputError, match="bare number"):
+        parse_date(str(serial), "received")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(min_value=EARLIEST, max_value=LATEST), st.times(), st.sampled_from(["toml", "yaml"])
+)
+def test_file_dates_and_date_times_follow_the_same_rule(day: date, moment: time, kind: str) -> None:
+    import tomllib
+
+    import yaml
+
+    from wblqa_cli.dates import as_date
+
+    stamp = f"{day.isoformat()}T{moment:%H:%M:%S}"
+    if kind == "toml":
+        value = tomllib.loads(f"d = {stamp}")["d"]
+    else:
+        value = yaml.safe_load(f"d: {stamp}")["d"]
+    assert as_date(value) == day == as_date(stamp) == parse_date(stamp)

@@ -1,19 +1,32 @@
 """Dates in, and academic years.
 
-Accepted date forms: ISO 8601 (``2025-07-15``) and the UK's day-first forms
-(``15/07/2025``, ``15-07-2025``, ``15.07.2025``, ``15 July 2025``,
-``15 Jul 2025``, ``Tuesday 15 July 2025``). An all-numeric date is read
-day-first. A date that does not exist (``31/02/2025``), a partial date
-(``July 2025``) or anything that is not a date is an :class:`InputError`
-naming the value and where it came from.
+One parser reads every date the tool is given: options, CSV cells, answers
+files (TOML, JSON, YAML) and arrangement files. It knows these forms and no
+others (explicit patterns, no guessing):
+
+- ISO 8601: ``2025-07-15``;
+- day-first numbers: ``15/07/2025``, ``15-07-2025``, ``15.07.2025`` (day,
+  month, then the year in full: ``15/07/25`` is refused, as is a spreadsheet's
+  day number such as ``45853``, because either could be read as the wrong day);
+- words: ``15 July 2025``, ``15 Jul 2025``, ``15-Jul-2025``, ``15th July 2025``,
+  ``Tuesday 15 July 2025`` (the weekday must be that date's), ``July 15, 2025``.
+
+**A date with a time is read as its date.** Any of the forms above may be
+followed by a time (``2025-10-06T00:00:00``, ``2025-10-06 12:30``,
+``06/10/2025 09:15``); the date is the one written, the time (and an ISO time's
+``Z`` or ``+01:00``) is checked to be a time and then ignored. A TOML or YAML
+date-time is read the same way. ``2025-10-06T00:00:00`` is 6 October 2025
+everywhere. A date that does not exist (``31/02/2025``), a partial date
+(``July 2025``) or anything else is an :class:`InputError` naming the value and
+where it came from.
 
 Academic years are written ``2024-25`` (``2024/25`` and ``2024-2025`` are
 accepted too). The year ``N-(N+1)`` runs from 1 September N to 31 August N+1.
 
 Every date and academic year must fall in the tool's range (``data/dates.toml``,
 1900 to 2199): far enough inside Python's years 1 to 9999 that no arithmetic on
-an accepted date overflows. :func:`in_range` is the check for a date that did
-not come through :func:`parse_date` (a TOML date, a YAML date).
+an accepted date overflows. :func:`as_date` is the entry for a value a TOML or
+YAML parser already made a date (or a date-time) of.
 """
 
 from __future__ import annotations
@@ -21,26 +34,53 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from wblqa_cli.errors import DataError, InputError, where
 
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
-# Two defaults that differ in every field: a component missing from the text
-# takes its value from the default, so the two parses disagree.
-_DEFAULT_A = datetime(2001, 1, 1)
-_DEFAULT_B = datetime(2002, 2, 2)
+_MONTHS = {
+    name: number
+    for number, full in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"),
+        start=1,
+    )
+    for name in (full, full[:3], *(("sept",) if number == 9 else ()))
+}  # fmt: skip
+_WEEKDAYS = {
+    name: number
+    for number, full in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+    for name in (full, full[:3])
+}
+_MONTH = r"(?P<month>[a-z]{3,9})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_WEEKDAY = r"(?:(?P<weekday>[a-z]{3,9}),?\s+)?"
+# A time after the date: checked to be a time, then ignored (the date is what is read).
+_CLOCK = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d{1,9})?)?"
+_ZONE = r"(?:z|[+-]\d{2}(?::?\d{2})?)?"
+_TIME = rf"(?:\s+{_CLOCK})?"
+_FORMS = tuple(
+    re.compile(pattern, re.ASCII | re.IGNORECASE)
+    for pattern in (
+        rf"(?P<year>\d{{4}})-(?P<month>\d{{2}})-(?P<day>\d{{2}})(?:(?:t|\s+){_CLOCK}{_ZONE})?",
+        rf"(?P<day>\d{{1,2}})(?P<sep>[/.\-])(?P<month>\d{{1,2}})(?P=sep)(?P<year>\d{{4}}){_TIME}",
+        rf"{_WEEKDAY}{_DAY}(?:\s+of)?(?:\s+|-){_MONTH}(?:,?\s+|-)(?P<year>\d{{4}}){_TIME}",
+        rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}}){_TIME}",
+    )
+)
+_SHORT_YEAR = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}(?:\s.*)?", re.ASCII)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?", re.ASCII)
+HINT = "Write dates as 2025-07-15, 15/07/2025 or 15 July 2025."
 
 
 def _bad(text: str, context: str | None, why: str) -> InputError:
+    from wblqa_cli.safetext import quoted
+
     place = f" ({context})" if context else ""
-    return InputError(
-        f"{text!r}{place} is not a valid date: {why}.",
-        hint="Write dates as 2025-07-15, 15/07/2025 or 15 July 2025.",
-    )
+    return InputError(f"{quoted(text)}{place} is not a valid date: {why}.", hint=HINT)
 
 
 @functools.cache
@@ -79,51 +119,68 @@ def parse_date(text: str, context: str | None = None) -> date:
     column) and is repeated in the error message.
     """
     value = text.strip() if isinstance(text, str) else ""
-    return in_range(_parse(text, value, context), context, value)
+    return in_range(_parse(str(text), value, context), context, value)
+
+
+def as_date(value: object, context: str | None = None) -> date:
+    """A date from a value a file parser made: a date, a date-time (its date), or text.
+
+    TOML and YAML turn ``2025-10-06`` into a date and ``2025-10-06T12:30:00`` into
+    a date-time before wblqa sees them; both are read by the rule of
+    :func:`parse_date`: the date as written, the time ignored.
+    """
+    if isinstance(value, datetime):
+        return in_range(value.date(), context)
+    if isinstance(value, date):
+        return in_range(value, context)
+    if isinstance(value, str):
+        return parse_date(value, context)
+    raise _bad(repr(value), context, "expected a date such as 2025-07-15")
 
 
 def _parse(text: str, value: str, context: str | None) -> date:
     if not value:
-        raise _bad(str(text), context, "it is empty")
-    if _ISO.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise _bad(value, context, "that day does not exist") from None
-    numeric = _NUMERIC.fullmatch(value)
-    if numeric:
-        day, month, year = (int(g) for g in numeric.groups())
-        if len(numeric.group(3)) == 2:
-            year += 2000
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise _bad(value, context, "that day does not exist") from None
-    return _parse_words(value, context)
-
-
-def _parse_words(value: str, context: str | None) -> date:
-    from dateutil import parser
-
-    if not re.search(r"[A-Za-z]", value) or not re.search(r"\d", value):
+        raise _bad(text, context, "it is empty")
+    for form in _FORMS:
+        found = form.fullmatch(value)
+        if found is not None:
+            return _day_of(found, value, context)
+    if _SHORT_YEAR.fullmatch(value):
+        raise _bad(value, context, "give the year in full (2025, not 25)")
+    if _NUMBER.fullmatch(value):  # 45853 (a spreadsheet's day number), 20250715
+        raise _bad(
+            value,
+            context,
+            "a bare number is not read as a date (a spreadsheet's day number depends on the "
+            "workbook); format the column as a date before saving",
+        )
+    tokens = re.findall(r"[0-9]+|[A-Za-z]+", value)
+    if sum(t.isdigit() or t.lower() in _MONTHS for t in tokens) < 3:  # "July 2025", "hello"
         raise _bad(value, context, "expected a day, a month and a year")
+    raise _bad(value, context, "not a date in a form wblqa reads")
+
+
+def _day_of(found: re.Match[str], value: str, context: str | None) -> date:
+    parts = found.groupdict()
+    month_text = parts["month"].lower()
+    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
+    if month is None:
+        raise _bad(value, context, f"{parts['month']!r} is not a month")
     try:
-        with warnings.catch_warnings():  # e.g. UnknownTimezoneWarning: not for a user's eyes
-            warnings.simplefilter("ignore")
-            a = parser.parse(value, dayfirst=True, default=_DEFAULT_A)
-            b = parser.parse(value, dayfirst=True, default=_DEFAULT_B)
-    except (ValueError, OverflowError) as exc:
-        why = "that day does not exist" if "out of range" in str(exc) else "not a date"
-        raise _bad(value, context, why) from None
-    if (a.year, a.month, a.day) != (b.year, b.month, b.day):
-        raise _bad(value, context, "it needs a day, a month and a year")
-    if a.time() != datetime.min.time() or a.tzinfo is not None:
-        raise _bad(value, context, "give a date without a time")
-    written = re.findall(r"(?<!\d)\d{3,4}(?!\d)", value)
-    if written and int(written[-1]) != a.year:  # dateutil reads "0001" as 2001
-        earliest, latest = date_range()
-        raise _bad(value, context, f"wblqa works with dates from {earliest} to {latest}")
-    return a.date()
+        day = date(int(parts["year"]), month, int(parts["day"]))
+    except ValueError:
+        raise _bad(value, context, "that day does not exist") from None
+    weekday = (parts.get("weekday") or "").lower()
+    if weekday:
+        if weekday not in _WEEKDAYS:
+            raise _bad(value, context, f"{parts['weekday']!r} is not a day of the week")
+        if _WEEKDAYS[weekday] != day.weekday():
+            raise _bad(value, context, f"{long_date(day)} is a {day:%A}")
+    if parts.get("hour") is not None:
+        second = int(parts.get("second") or 0)
+        if int(parts["hour"]) > 23 or int(parts["minute"]) > 59 or second > 59:
+            raise _bad(value, context, "the time after the date is not a time of day")
+    return day
 
 
 def parse_optional_date(text: str | None, context: str | None = None) -> date | None:

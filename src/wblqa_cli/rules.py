@@ -15,7 +15,7 @@ import functools
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from wblqa_cli.datafiles import data_dir
@@ -156,24 +156,25 @@ class Table:
                 raise self.fail(key, "is missing")
             return None
         value = self.values[key]
-        from wblqa_cli.dates import date_range, in_range, parse_date
+        from wblqa_cli.dates import date_range, parse_date
+        from wblqa_cli.safetext import quoted
 
-        if isinstance(value, date) and not hasattr(value, "hour"):
-            try:
-                return in_range(value)
-            except InputError:
-                first, last = date_range()
-                raise self.fail(
-                    key,
-                    f"{value.isoformat()} is outside the dates wblqa works with "
-                    f"({first.isoformat()} to {last.isoformat()})",
-                ) from None
+        if isinstance(value, date):  # a TOML date, or a date-time: read as its date
+            day = value.date() if isinstance(value, datetime) else value
+            first, last = date_range()
+            if first <= day <= last:
+                return day
+            raise self.fail(
+                key,
+                f"{day.isoformat()} is outside the dates wblqa works with "
+                f"({first.isoformat()} to {last.isoformat()})",
+            )
         if isinstance(value, str):
             try:
                 return parse_date(value)
             except InputError:
                 pass
-        raise self.fail(key, f"must be a date such as 2025-09-08, not {value!r}")
+        raise self.fail(key, f"must be a date such as 2025-09-08, not {quoted(value)}")
 
     def text_list(self, key: str, *, required: bool = True) -> Any:
         value = self._get(key, (list,), "a list of text", required)

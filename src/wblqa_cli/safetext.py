@@ -62,3 +62,28 @@ def for_file(text: object, *, keep: str = "\t\n") -> str:
     if not _CONTROLS_ALL.search(value):
         return value
     return _CONTROLS_ALL.sub(lambda m: m.group() if m.group() in keep else "", value)
+
+
+#: How much of a value an error message echoes (README: Conventions).
+ECHO_LIMIT = 200
+
+
+def clip(text: object, limit: int = ECHO_LIMIT) -> str:
+    """``text`` as an error echoes it: at most ``limit`` characters, the rest counted."""
+    value = str(text)
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}… ({len(value) - limit:,} more characters)"
+
+
+def quoted(text: object, limit: int = ECHO_LIMIT) -> str:
+    """``repr`` of a value an error names, cut to ``limit`` characters of the value first.
+
+    The one way a message quotes what a user gave: a 120 KB argument is
+    echoed as its first 200 characters and a count of the rest.
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text) - limit:,} more characters)"

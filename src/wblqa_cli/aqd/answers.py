@@ -70,7 +70,7 @@ def is_blank(raw: object) -> bool:
 
 def coerce(question: Question, raw: object, context: str) -> Value:
     """A checked value for ``question`` from what was typed or read; InputError if invalid."""
-    from wblqa_cli.dates import in_range, parse_date
+    from wblqa_cli.dates import as_date
 
     kind = question.type
     if kind == "yes-no":
@@ -80,18 +80,9 @@ def coerce(question: Question, raw: object, context: str) -> Value:
             return raw.strip().casefold() in YES
         raise InputError(f"{context}: {shown(raw)} is not a yes-no answer; write true or false.")
     if kind == "date":
-        if isinstance(raw, datetime):
-            raise InputError(
-                f"{context}: {shown(raw)} has a time; give a date only, e.g. 2025-10-14."
-            )
-        if isinstance(raw, date):
+        if isinstance(raw, date | str):  # a date-time is read as its date (dates.as_date)
             try:
-                return in_range(raw)
-            except InputError as exc:
-                raise InputError(f"{context}: {exc.message}", hint=exc.hint) from None
-        if isinstance(raw, str):
-            try:
-                return parse_date(raw)
+                return as_date(raw)
             except InputError as exc:
                 raise InputError(f"{context}: {exc.message}", hint=exc.hint) from None
         raise InputError(f"{context}: {shown(raw)} is not a date; write it as 2025-10-14.")
