@@ -164,23 +164,26 @@ def test_nul_bytes_are_refused_at_input_with_the_place_named(
     assert json.loads(invoke("retention", "list", "--json").stdout)["records"] == []
 
 
-def test_a_pipe_or_process_substitution_is_a_file(invoke: Any, centre: str) -> None:
+def test_a_pipe_comes_through_standard_input_and_a_named_pipe_is_refused(
+    invoke: Any, centre: str
+) -> None:
     assert invoke("programme", "add", "P1", "--title", "Business").exit_code == 0
     for args in (("retention", "import"), ("retention", "check"), ("programme", "import")):
-        read, write = os.pipe()
         data = {
-            "programme": b"code,title\nP9,Care\n",
-            "import": b"id,programme,kind,cohort,certified,received\n"
-            b"R-1,P1,learner_work,c,2020-01-01,2020-02-01\n",
-            "check": b"id,certified,received\nR-2,2020-01-01,2020-02-01\n",
+            "programme": "code,title\nP9,Care\n",
+            "import": "id,programme,kind,cohort,certified,received\n"
+            "R-1,P1,learner_work,c,2020-01-01,2020-02-01\n",
+            "check": "id,certified,received\nR-2,2020-01-01,2020-02-01\n",
         }[args[0] if args[0] == "programme" else args[1]]
-        os.write(write, data)
+        result = invoke(*args, "-", input=data)
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        read, write = os.pipe()  # a process substitution, <(...): refused at once (issue 22)
         os.close(write)
         try:
-            result = invoke(*args, f"/dev/fd/{read}")
+            refused = invoke(*args, f"/dev/fd/{read}")
         finally:
             os.close(read)
-        assert result.exit_code in (0, 1), (args, result.stderr)
+        assert refused.exit_code == 2 and "give - and send it" in refused.stderr, refused.stderr
 
 
 def test_a_very_long_name_is_shown_in_linear_time(invoke: Any, tmp_path: Path) -> None:
@@ -244,8 +247,9 @@ def test_a_killed_exports_part_file_is_swept_on_the_next_run(tmp_path: Path) -> 
     assert [p.name for p in tmp_path.iterdir()] == ["export.csv"]
 
 
-def test_db_check_reports_corrupted_pages_with_exit_1(invoke: Any, centre: str,
-                                                      db_path: Path) -> None:  # fmt: skip
+def test_db_check_reports_corrupted_pages_with_the_store_exit_code(
+    invoke: Any, centre: str, db_path: Path
+) -> None:
     for n in range(30):
         assert invoke("programme", "add", f"P{n}", "--title", "Business " * 40).exit_code == 0
     with sqlite3.connect(db_path) as conn:
@@ -254,10 +258,12 @@ def test_db_check_reports_corrupted_pages_with_exit_1(invoke: Any, centre: str,
         f.seek(4096 * 5)
         f.write(b"\xff" * 4096 * 3)
     result = invoke("db", "check", "--json")
-    assert result.exit_code == 1, result.stderr
+    assert result.exit_code == StoreError.exit_code, result.stderr
+    assert "The store is damaged" in result.stderr
     report = json.loads(result.stdout)
-    assert report["problems"] and report["integrity"] != "ok"
+    assert report["problems"] and report["integrity"] != "ok" and report["damaged"] is True
+    assert any("table " in p for p in report["problems"]), report["problems"]  # which table
     shown = invoke("programme", "list")
-    assert shown.exit_code in (0, 2)
-    if shown.exit_code == 2:
+    assert shown.exit_code in (0, StoreError.exit_code)
+    if shown.exit_code != 0:
         assert "damaged (corrupted pages)" in shown.stderr and "wblqa db check" in shown.stderr

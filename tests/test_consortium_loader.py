@@ -228,7 +228,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.toml"
     path.write_bytes(GOOD.replace("Riverside", "Rivérside").encode("latin-1"))
-    with pytest.raises(InputError, match="cannot read it"):
+    with pytest.raises(InputError, match="not UTF-8 text"):
         read_arrangement_file(path)
 
 

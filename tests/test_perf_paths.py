@@ -130,14 +130,21 @@ def test_a_current_store_opens_without_loading_alembic(tmp_path: Path) -> None:
     assert opened(path) == "True"  # a new store: every migration is pending
     assert opened(path) == "False"  # migrated: the migrations table says so
     with sqlite3.connect(path) as conn:
-        # Migration 4 creates a table on SQLite (5 is PostgreSQL-only).
-        conn.execute("DELETE FROM wblqa_migrations WHERE id = 4")
-    # one recorded migration missing: Alembic loads and that migration runs (and fails
+        # The last migration creates a table on SQLite: as if this release were new.
+        conn.execute("DELETE FROM wblqa_migrations WHERE id = (SELECT max(id) FROM "
+                     "wblqa_migrations)")  # fmt: skip
+    # the newest migration not recorded: Alembic loads and that migration runs (and fails
     # here, since its tables exist): the fast check never skips a pending migration
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, check=False
     )
     assert done.returncode != 0 and "already exists" in done.stderr, done.stderr
+    with sqlite3.connect(path) as conn:  # a gap no release leaves: damage, nothing runs
+        conn.execute("DELETE FROM wblqa_migrations WHERE id = 4")
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0 and "is damaged" in done.stderr, done.stderr
 
 
 def _family(kind: Any) -> type:

@@ -12,7 +12,7 @@ from typer.exceptions import TyperException
 from wblqa_cli import __version__, crash
 from wblqa_cli.admin import audit_cli, db_cli
 from wblqa_cli.aqd import cli as aqd
-from wblqa_cli.cli_common import State, database_error, report_error
+from wblqa_cli.cli_common import State, database_error, report_error, store_path
 from wblqa_cli.consortium import cli as consortium_cli
 from wblqa_cli.cycle import calendar_cli, sector_cli
 from wblqa_cli.cycle import cli as cycle_cli
@@ -27,6 +27,13 @@ class WblqaGroup(TyperGroup):
     """Turns a :class:`WblqaError` or Ctrl-C anywhere below into a message and an exit code;
     anything else into one line and a crash file (exit 70), never a traceback."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        refused = undecodable_argument(args)
+        if refused is not None:
+            report_error(refused)
+            raise typer.Exit(refused.exit_code)
+        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -39,7 +46,7 @@ class WblqaGroup(TyperGroup):
             sys.stderr.write("\nInterrupted.\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Exception as exc:
-            refused = known_error(exc) or database_error(exc)
+            refused = known_error(exc, store_path(ctx)) or database_error(exc)
             if refused is not None:
                 report_error(refused)
                 raise typer.Exit(refused.exit_code) from None
@@ -82,7 +89,9 @@ def root(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
-    ctx.obj = State(db=db_option)
+    # Taken from WBLQA_DB: let the store's location read it there, to name it so.
+    from_env = getattr(ctx.get_parameter_source("db_option"), "name", "") == "ENVIRONMENT"
+    ctx.obj = State(db=None if from_env else db_option)
 
 
 app.add_typer(aqd.app, name="aqd")
@@ -104,7 +113,46 @@ def _terminated(signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def undecodable_argument(args: list[str]) -> WblqaError | None:
+    """An argument that is not text in the system's encoding (``$'\\xff'``), as an error
+    naming it and the option it was given to; None if every argument is text."""
+    for number, arg in enumerate(args, start=1):
+        if not any("\udc80" <= c <= "\udcff" for c in arg):
+            continue
+        import os
+
+        from wblqa_cli.errors import InputError
+        from wblqa_cli.safetext import clip
+
+        shown = os.fsencode(arg).decode("utf-8", "backslashreplace")
+        previous = args[number - 2] if number > 1 else ""
+        given = f" ({previous})" if previous.startswith("-") else f" (argument {number})"
+        return InputError(
+            f"'{clip(shown)}'{given} is not text in this system's encoding "
+            f"({sys.getfilesystemencoding()}): it holds bytes no character is made of.",
+            hint="Type the value again, or copy it from a UTF-8 source.",
+        )
+    return None
+
+
 def main() -> None:
+    """The ``wblqa`` program. Whatever happens below, the exit code means what the README
+    says: an exception that escapes everything else is a crash (70, a crash file), never
+    the 1 that means "needs action"."""
+    try:
+        _main()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("\nInterrupted.\n")
+        sys.exit(EXIT_INTERRUPTED)
+    except BaseException as exc:
+        if crash.should_raise():
+            raise
+        sys.exit(crash.report(exc))
+
+
+def _main() -> None:
     import signal
 
     from wblqa_cli.output import tolerant_streams

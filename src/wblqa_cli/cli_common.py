@@ -13,6 +13,8 @@ from wblqa_cli.errors import InputError, WblqaError
 from wblqa_cli.files import FORCE_HELP
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from wblqa_cli.dates import AcademicYear
     from wblqa_cli.store import Store
 
@@ -22,28 +24,35 @@ class State:
     """Options of the root command, handed to every sub-command through the context."""
 
     db: str | None = None
-    _store: Any = field(default=None, repr=False)
+    _stores: dict[bool, Any] = field(default_factory=dict, repr=False)
 
-    def store(self) -> Store:
-        """The migrated store, opened on first use and kept for the command's life."""
-        if self._store is None:
+    def store(self, *, read_only: bool = False) -> Store:
+        """The migrated store, opened on first use and kept for the command's life.
+
+        ``read_only``: the command only reads; a SQLite file is opened read-only
+        (``mode=ro``), so reads work on a read-only folder or a full disk.
+        """
+        if read_only not in self._stores:
             from wblqa_cli.store import open_store
 
             try:
-                self._store = open_store(self.db)
+                self._stores[read_only] = open_store(self.db, read_only=read_only)
             except WblqaError:
                 raise
             except Exception as exc:  # e.g. a migration that failed half way (rolled back)
-                from wblqa_cli.errors import StoreError
+                from wblqa_cli.errors import StoreError, known_error
                 from wblqa_cli.location import resolve
 
+                known = known_error(exc, resolve(self.db).path)
+                if known is not None:
+                    raise known from None
                 raise StoreError(
                     f"Cannot open the store {resolve(self.db).display}: "
                     f"{type(exc).__name__}: {exc}.",
                     hint="The store was left as it was. Report this to the wblqa maintainers; "
                     "`wblqa db path` shows where the store is.",
                 ) from exc
-        return self._store  # type: ignore[no-any-return]
+        return self._stores[read_only]  # type: ignore[no-any-return]
 
 
 def state(ctx: typer.Context) -> State:
@@ -81,17 +90,27 @@ def command_name(ctx: typer.Context) -> str:
 
 
 def store(ctx: typer.Context) -> Store:
-    opened = state(ctx).store()
-    return opened.for_reading() if command_name(ctx) in READ_ONLY_COMMANDS else opened
+    """The store for this command: opened read-only when the command only reads."""
+    return state(ctx).store(read_only=command_name(ctx) in READ_ONLY_COMMANDS)
+
+
+def store_path(ctx: typer.Context) -> Path | None:
+    """The SQLite file of this run's store, if it is one and ``--db`` names it well."""
+    from wblqa_cli.location import resolve
+
+    try:
+        return resolve(state(ctx).db).path
+    except Exception:
+        return None
 
 
 def report_error(error: WblqaError) -> None:
     """One or two lines on stderr: the message, then the hint if there is one."""
-    from wblqa_cli.safetext import visible_controls
+    from wblqa_cli.safetext import bounded, visible_controls
 
-    sys.stderr.write(f"Error: {visible_controls(error.message)}\n")
+    sys.stderr.write(f"Error: {visible_controls(bounded(error.message))}\n")
     if error.hint:
-        sys.stderr.write(f"{visible_controls(error.hint)}\n")
+        sys.stderr.write(f"{visible_controls(bounded(error.hint))}\n")
 
 
 def database_error(exc: BaseException) -> WblqaError | None:
@@ -151,6 +170,26 @@ def require_tty(what: str, alternative: str) -> None:
             f"{what} needs answers and there is no terminal to ask them on.",
             hint=alternative,
         )
+
+
+def count_option(default: int | None, name: str, *, minimum: int = 1, help: str) -> Any:
+    """An option taking a count (``--limit``, ``--last``), checked as it is parsed: a whole
+    number from ``minimum`` to the largest wblqa takes (``data/limits.toml``), so that no
+    number reaches the store too large for it."""
+
+    def checked(value: int | None) -> int | None:
+        from wblqa_cli.inputs import largest_count
+
+        if value is None or minimum <= value <= largest_count():
+            return value
+        from wblqa_cli.safetext import clip
+
+        raise InputError(
+            f"{clip(value)} ({name}) is not a count wblqa takes: give a whole number from "
+            f"{minimum} to {largest_count():,}."
+        )
+
+    return typer.Option(default, name, help=help, callback=checked)
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout.")

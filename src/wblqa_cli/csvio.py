@@ -12,14 +12,12 @@ on Windows reads UTF-8 as its ANSI code page.
 from __future__ import annotations
 
 import csv
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Any
 
 from wblqa_cli.errors import InputError
-from wblqa_cli.safetext import for_file
+from wblqa_cli.safetext import for_file, quoted
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -91,27 +89,15 @@ def _decoded(lines: Iterable[bytes], name: str) -> Iterator[str]:
 
 
 @contextmanager
-def open_input(name: str) -> Iterator[tuple[Iterator[str], str]]:
-    """Open a CSV file (or ``-`` for stdin) as UTF-8 lines; yields (lines, display name)."""
-    if name == "-":
-        raw = getattr(sys.stdin, "buffer", None)
-        if raw is None:
-            yield iter(sys.stdin), "<stdin>"
-            return
-        yield _decoded(raw, "<stdin>"), "<stdin>"
-        return
-    path = Path(name)
-    # Opened as it is: a pipe or a process substitution (/dev/fd/63) is a file too.
-    try:
-        stream = path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file.") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a folder; give a CSV file.") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror}).") from None
-    with stream:
-        yield _decoded(stream, name), name
+def open_input(name: str, kind: str) -> Iterator[tuple[Iterator[str], str]]:
+    """A CSV file of ``kind`` (or ``-`` for stdin) as UTF-8 lines; yields (lines, display name).
+
+    Read through :mod:`wblqa_cli.inputs`: a regular file within the kind's limit.
+    """
+    from wblqa_cli.inputs import opened
+
+    with opened(name, kind, stdin=True) as (stream, display):
+        yield _decoded(stream, display), display
 
 
 class CsvReader:
@@ -152,12 +138,12 @@ class CsvReader:
         for column in header:
             if column not in self.required and column not in self.optional:
                 raise InputError(
-                    f"{self.name}, line 1: unknown column {column!r}; expected {expected}."
+                    f"{self.name}, line 1: unknown column {quoted(column)}; expected {expected}."
                 )
         for column in self.required:
             if column not in header:
                 raise InputError(
-                    f"{self.name}, line 1: the header is missing column {column!r}; "
+                    f"{self.name}, line 1: the header is missing column {quoted(column)}; "
                     f"expected {expected}."
                 )
         if len(set(header)) != len(header):

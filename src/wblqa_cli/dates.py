@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from wblqa_cli.errors import DataError, InputError, where
+from wblqa_cli.safetext import quoted
 
 _MONTHS = {
     name: number
@@ -77,8 +78,6 @@ HINT = "Write dates as 2025-07-15, 15/07/2025 or 15 July 2025."
 
 
 def _bad(text: str, context: str | None, why: str) -> InputError:
-    from wblqa_cli.safetext import quoted
-
     place = f" ({context})" if context else ""
     return InputError(f"{quoted(text)}{place} is not a valid date: {why}.", hint=HINT)
 
@@ -165,7 +164,7 @@ def _day_of(found: re.Match[str], value: str, context: str | None) -> date:
     month_text = parts["month"].lower()
     month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
     if month is None:
-        raise _bad(value, context, f"{parts['month']!r} is not a month")
+        raise _bad(value, context, f"{quoted(parts['month'])} is not a month")
     try:
         day = date(int(parts["year"]), month, int(parts["day"]))
     except ValueError:
@@ -173,7 +172,7 @@ def _day_of(found: re.Match[str], value: str, context: str | None) -> date:
     weekday = (parts.get("weekday") or "").lower()
     if weekday:
         if weekday not in _WEEKDAYS:
-            raise _bad(value, context, f"{parts['weekday']!r} is not a day of the week")
+            raise _bad(value, context, f"{quoted(parts['weekday'])} is not a day of the week")
         if _WEEKDAYS[weekday] != day.weekday():
             raise _bad(value, context, f"{long_date(day)} is a {day:%A}")
     if parts.get("hour") is not None:
@@ -192,7 +191,7 @@ def parse_optional_date(text: str | None, context: str | None = None) -> date | 
 
 def parse_date_or_none(text: str, *, file: str, line: int, column: str) -> date | None:
     """A date cell of a CSV file; empty is ``None``, the error names file, line, column."""
-    return parse_optional_date(text, where(file, f"line {line}", f"column {column!r}"))
+    return parse_optional_date(text, where(file, f"line {line}", f"column {quoted(column)}"))
 
 
 _YEAR = re.compile(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})")
@@ -216,13 +215,14 @@ class AcademicYear:
                 return cls(first)
             if second == expected:
                 raise InputError(
-                    f"{text!r}{f' ({context})' if context else ''} is outside the years wblqa "
+                    f"{quoted(text)}{f' ({context})' if context else ''} is outside the years "
+                    "wblqa "
                     f"works with ({earliest.year} to {latest.year}).",
                     hint="Write it as 2024-25 (or 2024/25): September 2024 to August 2025.",
                 )
         place = f" ({context})" if context else ""
         raise InputError(
-            f"{text!r}{place} is not an academic year.",
+            f"{quoted(text)}{place} is not an academic year.",
             hint="Write it as 2024-25 (or 2024/25): September 2024 to August 2025.",
         )
 
@@ -269,7 +269,7 @@ def academic_year_option(text: str | None, today: date, context: str = "--year")
     """
     year = AcademicYear.containing(today) if text is None else AcademicYear.parse(text, context)
     if not 1 <= year.start_year <= 9998:
-        what = f"{text!r} ({context})" if text is not None else f"{today.isoformat()!r}"
+        what = f"{quoted(text)} ({context})" if text is not None else f"{quoted(today.isoformat())}"
         raise InputError(
             f"{what} is outside the academic years wblqa works with (0001-02 to 9998-99)."
         )

@@ -7,6 +7,11 @@ with the error's code. No traceback reaches a user for an error of theirs.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
 EXIT_OK = 0
 EXIT_ACTION_NEEDED = 1
 EXIT_BAD_INPUT = 2
@@ -49,6 +54,10 @@ class StoreError(WblqaError):
     """The store cannot be opened or used (newer schema, unreachable server, corrupt file)."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+class StoreDamaged(StoreError):
+    """The store's file is damaged (a page, a table, text that is not UTF-8): see ``db check``."""
 
 
 class ActionNeeded(WblqaError):
@@ -95,18 +104,60 @@ _STORE_FAILURES = (
         "Check `wblqa db path`; restore your latest backup if it is damaged.",
     ),
 )
+#: Words of a failure that the place of the store can explain (a full disk, a read-only folder).
+_PLACE_WORDS = (
+    "attempt to write a readonly database",
+    "unable to open database file",
+    "disk I/O error",
+    "database or disk is full",
+    "readonly database",
+)
+#: Less free space than this on the store's disk counts as full (a write needs a few pages).
+FULL_BELOW_BYTES = 1 << 20
 
 
-def known_error(exc: BaseException) -> WblqaError | None:
+def place_problem(path: Path | None) -> WblqaError | None:
+    """Why nothing can be written where the store is: a full disk or a read-only folder."""
+    import os
+
+    if path is None:
+        return None
+    folder = path.parent
+    try:
+        space = os.statvfs(folder)
+    except OSError:
+        return None
+    if space.f_bavail * space.f_frsize < FULL_BELOW_BYTES:
+        return StoreError(
+            f"The disk holding the store ({folder}) is full; nothing was changed.",
+            hint="Free some space, then run the command again (commands that only read "
+            "still work).",
+        )
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return StoreError(
+            f"The store {path} cannot be written: it or its folder is read-only for you "
+            "(or on a read-only disk); nothing was changed.",
+            hint="Commands that only read still work. To make changes, work where the "
+            "folder can be written (check its owner and permissions; `wblqa db path`).",
+        )
+    return None
+
+
+def known_error(exc: BaseException, store_path: Path | None = None) -> WblqaError | None:
     """A failure of the machine rather than of wblqa (disk full, no permission, a damaged
-    store) as a clear error; None for anything else."""
+    store) as a clear error; None for anything else. ``store_path``, where known, lets a
+    vague "disk I/O error" be named for what it is (a full disk, a read-only folder)."""
     import errno
 
     cause = getattr(exc, "orig", None) or exc
     text = str(cause)
+    if any(words in text for words in _PLACE_WORDS):
+        placed = place_problem(store_path)
+        if placed is not None:
+            return placed
     for words, message, hint in _STORE_FAILURES:
         if words in text:
-            return StoreError(message, hint=hint)
+            return (StoreDamaged if "malformed" in words else StoreError)(message, hint=hint)
     if isinstance(exc, OSError):
         name = f"{exc.filename}: " if exc.filename else ""
         if exc.errno == errno.ENOSPC:

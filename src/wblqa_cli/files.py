@@ -6,7 +6,10 @@ a temporary file beside the target and renamed into place only when complete:
 an error or an interruption half way never leaves a partial file behind.
 
 One rule for every ``-o``: an existing file is refused (exit 2, nothing
-written) unless the command was given ``--force`` (:data:`FORCE_HELP`).
+written) unless the command was given ``--force`` (:data:`FORCE_HELP`), and
+``--force`` replaces only a regular file or a symbolic link, never a device, a
+FIFO or a folder. ``-o -`` means standard output for every command
+(:func:`dash_is_stdout`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,19 @@ from typing import IO
 
 from wblqa_cli.errors import InputError
 
+#: What ``-o`` names for standard output, in every command.
+STDOUT = "-"
+
+
+def dash_is_stdout(value: str | Path | None) -> str | Path | None:
+    """An ``-o`` option's value as the command uses it: None (standard output) for ``-``.
+
+    Every ``-o`` option takes it as its callback, so that ``-o -`` writes to
+    standard output everywhere and never a file named ``-``.
+    """
+    return None if value is None or str(value) == STDOUT else value
+
+
 #: The help of every command's ``--force``, the one way to replace an existing ``-o`` file.
 FORCE_HELP = "Replace the -o file if it already exists (without it, an existing file is refused)."
 EXISTS_HINT = "Add --force to replace it, or choose another file name."
@@ -31,9 +47,29 @@ def _check_target(path: Path, option: str, overwrite: bool, hint: str | None) ->
         raise InputError(f"Cannot write {path} ({option}): the folder {folder} does not exist.")
     if path.is_dir():
         raise InputError(f"Cannot write {path} ({option}): it is a folder; give a file name.")
-    if not overwrite and path.exists():
+    if not overwrite and (path.exists() or path.is_symlink()):
         raise _exists(path, option, hint)
+    _replaceable(path, option)
     return folder
+
+
+def _replaceable(path: Path, option: str) -> None:
+    """Refuse to replace anything but a regular file or a symbolic link, even with --force."""
+    import stat
+
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return  # nothing there (or nothing we may look at: creating it will say)
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        return
+    what = "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if (
+        stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) else "not a regular file"  # fmt: skip
+    raise InputError(
+        f"Cannot write {path} ({option}): it is {what}; --force replaces only a file or a "
+        "symbolic link.",
+        hint="Choose another file name, or -o - for standard output.",
+    )
 
 
 def _exists(path: Path, option: str, hint: str | None) -> InputError:
@@ -45,6 +81,7 @@ def _exists(path: Path, option: str, hint: str | None) -> InputError:
 
 def _place(tmp: Path, path: Path, overwrite: bool, option: str, hint: str | None) -> None:
     if overwrite:
+        _replaceable(path, option)  # again: it may have changed while the file was written
         tmp.replace(path)
         return
     try:
@@ -124,10 +161,10 @@ def private_folder(folder: Path) -> None:
         path.mkdir(mode=0o700, exist_ok=True)
 
 
-def sweep_parts(folder: Path, name: str) -> list[Path]:
+def sweep_parts(folder: Path, name: str, suffix: str = ".part") -> list[Path]:
     """Remove the ``.part`` files of ``name`` left by a wblqa that was killed (its pid gone)."""
     removed = []
-    for part in folder.glob(f".{glob_escape(name)}.*.part"):
+    for part in folder.glob(f".{glob_escape(name)}.*{suffix}"):
         pid_text = part.name[len(name) + 2 :].split(".", 1)[0]
         if not pid_text.isdigit() or _alive(int(pid_text)):
             continue

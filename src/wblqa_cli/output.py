@@ -102,6 +102,8 @@ def tolerant_streams() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and not _is_utf8(stream):
             reconfigure(errors="replace")
+        elif reconfigure is not None and stream is sys.stderr:
+            reconfigure(errors="backslashreplace")  # a stray surrogate: shown, never a crash
 
 
 def print_json(document: object) -> None:

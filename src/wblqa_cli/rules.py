@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from wblqa_cli.datafiles import data_dir
 from wblqa_cli.errors import DataError, InputError, WblqaError
+from wblqa_cli.safetext import quoted
 
 #: Document short names a ``source`` may cite (see shared/reference/README.md);
 #: ``ofqual-ssa`` is Ofqual's Sector Subject Area classification (data/README.md).
@@ -110,7 +111,7 @@ class Table:
         self._seen: set[str] = set()
 
     def fail(self, key: str | None, problem: str) -> WblqaError:
-        at = f"{self.where}, key {key!r}" if key else self.where
+        at = f"{self.where}, key {quoted(key)}" if key else self.where
         return self.error(f"{at}: {problem}.")
 
     def has(self, key: str) -> bool:
@@ -124,9 +125,9 @@ class Table:
             return None
         value = self.values[key]
         if isinstance(value, bool) and bool not in kinds:
-            raise self.fail(key, f"must be {kind_name}, not {value!r}")
+            raise self.fail(key, f"must be {kind_name}, not {quoted(value)}")
         if not isinstance(value, kinds):
-            raise self.fail(key, f"must be {kind_name}, not {value!r}")
+            raise self.fail(key, f"must be {kind_name}, not {quoted(value)}")
         return value
 
     def text(self, key: str, *, required: bool = True, choices: tuple[str, ...] = ()) -> Any:
@@ -136,7 +137,7 @@ class Table:
         if value is not None and "\x00" in value:  # no store can keep one
             raise self.fail(key, "contains a NUL character (\\u0000)")
         if value is not None and choices and value not in choices:
-            raise self.fail(key, f"is {value!r}; expected one of {', '.join(choices)}")
+            raise self.fail(key, f"is {quoted(value)}; expected one of {', '.join(choices)}")
         return value
 
     def flag(self, key: str, *, required: bool = True) -> Any:
@@ -157,7 +158,6 @@ class Table:
             return None
         value = self.values[key]
         from wblqa_cli.dates import date_range, parse_date
-        from wblqa_cli.safetext import quoted
 
         if isinstance(value, date):  # a TOML date, or a date-time: read as its date
             day = value.date() if isinstance(value, datetime) else value
@@ -182,7 +182,7 @@ class Table:
             return None
         for item in value:
             if not isinstance(item, str) or not item.strip():
-                raise self.fail(key, f"must be a list of text; {item!r} is not")
+                raise self.fail(key, f"must be a list of text; {quoted(item)} is not")
         return list(value)
 
     def table(self, key: str, *, required: bool = True) -> Table | None:
@@ -205,7 +205,8 @@ class Table:
         if not value.startswith(SOURCE_PREFIXES) or not value.split(":", 1)[1].strip():
             raise self.fail(
                 key,
-                f"{value!r} must cite a document ({', '.join(SOURCE_PREFIXES)}) and a section",
+                f"{quoted(value)} must cite a document ({', '.join(SOURCE_PREFIXES)}) and a "
+                "section",
             )
         return value
 
@@ -226,7 +227,7 @@ class Table:
         if strength == "must" and source.startswith(SECONDARY_PREFIX):
             raise self.fail(
                 "strength",
-                f"is 'must', but {source!r} is a secondary source: it may only be 'should'",
+                f"is 'must', but {quoted(source)} is a secondary source: it may only be 'should'",
             )
         return Cited(source, strength, self.text("strength_basis"), reason)
 

@@ -76,14 +76,39 @@ def clip(text: object, limit: int = ECHO_LIMIT) -> str:
     return f"{value[:limit]}… ({len(value) - limit:,} more characters)"
 
 
-def quoted(text: object, limit: int = ECHO_LIMIT) -> str:
-    """``repr`` of a value an error names, cut to ``limit`` characters of the value first.
+def quoted(value: object, limit: int = ECHO_LIMIT) -> str:
+    """``repr`` of a value an error names, at most ``limit`` characters of it, the rest counted.
 
     The one way a message quotes what a user gave: a 120 KB argument is
     echoed as its first 200 characters and a count of the rest.
     """
-    if not isinstance(text, str):
-        text = str(text)
-    if len(text) <= limit:
-        return repr(text)
-    return f"{text[:limit]!r}… ({len(text) - limit:,} more characters)"
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return repr(value)
+        return f"{value[:limit]!r}… ({len(value) - limit:,} more characters)"
+    shown = repr(value)
+    return shown if len(shown) <= limit else f"{shown[:limit]}… ({len(shown) - limit:,} more)"
+
+
+#: The longest message line an error prints whole; a longer one (a value echoed by a
+#: message that did not use :func:`quoted`) is cut in its middle.
+MESSAGE_LIMIT = 1000
+
+
+def bounded(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """An error message as printed: a quoted value longer than :data:`ECHO_LIMIT` cut (as
+    :func:`quoted` would have), then the whole cut in its middle beyond ``limit``."""
+    message = _LONG_QUOTE.sub(
+        lambda m: (
+            f"{m.group(1)}{m.group(2)[:ECHO_LIMIT]}{m.group(1)}… "
+            f"({len(m.group(2)) - ECHO_LIMIT:,} more characters)"
+        ),
+        message,
+    )
+    if len(message) <= limit:
+        return message
+    head, tail = message[: limit - 200], message[-150:]
+    return f"{head}… ({len(message) - len(head) - len(tail):,} characters cut) …{tail}"
+
+
+_LONG_QUOTE = re.compile(rf"""(['"])((?:(?!\1).){{{ECHO_LIMIT + 1},}})\1""", re.DOTALL)

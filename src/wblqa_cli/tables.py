@@ -19,13 +19,19 @@ from typing import IO, Literal
 import typer
 
 from wblqa_cli.errors import InputError
+from wblqa_cli.files import dash_is_stdout
+from wblqa_cli.safetext import quoted
 from wblqa_cli.xlsx import Column, Sheet, as_datetime
 
 TableFormat = Literal["csv", "xlsx"]
 OVERWRITE_HINT = "Use --force to overwrite it."
 
 OUTPUT_OPTION = typer.Option(
-    None, "-o", "--output", help="Write the csv or xlsx to this file (mode 0600), not stdout."
+    None,
+    "-o",
+    "--output",
+    callback=dash_is_stdout,
+    help="Write the csv or xlsx to this file (mode 0600), not stdout (- is stdout).",
 )
 FORCE_OPTION = typer.Option(False, "--force", help="Overwrite the -o file if it exists.")
 EXCEL_OPTION = typer.Option(
@@ -117,5 +123,7 @@ def table_format(
 def checked_format(value: str, allowed: Sequence[str], option: str = "--format") -> str:
     """``value`` if it is one of ``allowed``, else an error naming it."""
     if value not in allowed:
-        raise InputError(f"{value!r} ({option}) is not a format here; use {', '.join(allowed)}.")
+        raise InputError(
+            f"{quoted(value)} ({option}) is not a format here; use {', '.join(allowed)}."
+        )
     return value

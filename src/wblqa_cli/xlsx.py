@@ -19,6 +19,8 @@ characters are removed (:func:`wblqa_cli.safetext.for_file`).
 
 from __future__ import annotations
 
+import errno
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -157,7 +159,7 @@ def write_workbook(stream: IO[bytes], sheets: Iterable[Sheet]) -> int:
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(
-        stream,
+        _Guarded(stream),
         {
             "constant_memory": True,
             "strings_to_formulas": False,
@@ -181,5 +183,64 @@ def write_workbook(stream: IO[bytes], sheets: Iterable[Sheet]) -> int:
             w.finish()
             total += w.rows
     finally:
-        workbook.close()
+        _close(workbook)
     return total
+
+
+def _close(workbook: Any) -> None:
+    """Finish the file; a failure to write it is the OSError it was (a full disk)."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        workbook.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+        raise (cause or OSError(str(exc))) from None
+
+
+class _Guarded:
+    """The stream a workbook is written to, made quiet after a write fails.
+
+    When a write fails (a full disk), XlsxWriter's zip file is left open; when
+    Python collects it later it tries to finish the file on a stream closed by
+    then, and prints "Exception ignored in: ZipFile.__del__" and a traceback
+    after wblqa's own one-line error. After a failed write, every call here
+    does nothing (and the position stands still), so that late attempt is
+    silent; the error itself was raised and reported.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._failed = False
+        self._position = 0
+
+    def _do(self, name: str, *args: Any) -> Any:
+        try:
+            return getattr(self._stream, name)(*args)
+        except OSError as exc:
+            if not isinstance(exc, io.UnsupportedOperation) and exc.errno != errno.ESPIPE:
+                self._failed = True  # a pipe cannot seek: the zip writer copes with that
+            raise
+        except ValueError:  # the stream was closed
+            self._failed = True
+            raise
+
+    def write(self, data: bytes) -> int:
+        return len(data) if self._failed else int(self._do("write", data))
+
+    def flush(self) -> None:
+        if not self._failed:
+            self._do("flush")
+
+    def tell(self) -> int:
+        if not self._failed:
+            self._position = self._do("tell")
+        return self._position
+
+    def seek(self, *args: Any) -> int:  # a buffered seek writes what is pending first
+        if not self._failed:
+            self._position = self._do("seek", *args)
+        return self._position
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

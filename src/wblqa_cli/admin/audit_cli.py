@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from wblqa_cli.cli_common import JSON_OPTION, store
+from wblqa_cli.cli_common import JSON_OPTION, count_option, store
 from wblqa_cli.output import console, note, print_json, safe, say, table
 
 app = typer.Typer(
@@ -25,7 +25,7 @@ def audit(
     action: str | None = typer.Option(
         None, "--action", help="Only this action, e.g. retention.dispose."
     ),
-    last: int | None = typer.Option(None, "--last", min=1, help="Only the last N entries."),
+    last: int | None = count_option(None, "--last", help="Only the last N entries."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Show the audit log: who changed what, when, and why (oldest first).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -35,31 +36,57 @@ def check(
     ),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Check the store: integrity, schema version, the audit chain and the guards on it."""
-    from wblqa_cli.errors import ActionNeeded
-    from wblqa_cli.store.maintenance import check_anchor, check_store
+    """Check the store: integrity, schema version, the audit chain and the guards on it.
+
+    A damaged SQLite file is diagnosed before it is opened as a store: each problem
+    SQLite finds (with its page and table), and stored text that is not UTF-8.
+    """
+    from wblqa_cli.location import resolve
+    from wblqa_cli.store.maintenance import check_anchor, check_store, damage_report, diagnose_file
 
     wanted = None if anchor is None else check_anchor(anchor)
-    report = check_store(state(ctx).store(), wanted)
+    path = resolve(state(ctx).db).path
+    found = diagnose_file(path)
+    if found is not None and found.damaged and path is not None:
+        report = damage_report(path, found)
+    else:
+        report = check_store(state(ctx).store(read_only=True), wanted, found)
     if json:
         print_json(report)
     else:
-        say(f"Store:          {safe(report['store'])}")
+        _show_check(report)
+    _check_verdict(report)
+
+
+def _show_check(report: dict[str, Any]) -> None:
+    say(f"Store:          {safe(report['store'])}")
+    if report["schema_version"] is not None:
         say(
             f"Schema version: {report['schema_version']} (this program: {report['program_schema']})"
         )
-        say(f"Integrity:      {report['integrity']}")
+    say(f"Integrity:      {safe(report['integrity'])}")
+    if report["audit_entries"] is not None:
         logged = plural(report["audit_entries"], "entry", "entries")
         say(f"Audit log:      {logged}, chain {report['audit_chain']}")
-        if "anchor" in report:
-            found = "found" if report["anchor"]["found"] else "NOT found"
-            say(f"Anchor:         {found}: {report['anchor']['hash']}", wrap=False)
-        for problem in report["problems"]:
-            say(f"[red]Problem:[/red] {safe(problem)}")
-    if report["problems"]:
-        raise ActionNeeded(
-            f"The store has {plural(len(report['problems']), 'problem')}; see above."
+    if "anchor" in report:
+        found = "found" if report["anchor"]["found"] else "NOT found"
+        say(f"Anchor:         {found}: {report['anchor']['hash']}", wrap=False)
+    for problem in report["problems"]:
+        say(f"[red]Problem:[/red] {safe(problem)}")
+
+
+def _check_verdict(report: dict[str, Any]) -> None:
+    from wblqa_cli.errors import ActionNeeded, StoreDamaged
+
+    count = plural(len(report["problems"]), "problem")
+    if report.get("damaged"):
+        raise StoreDamaged(
+            f"The store is damaged ({count}; see above).",
+            hint="Restore your latest backup (`wblqa db backup` writes them); keep the damaged "
+            "file until you have checked what the backup lacks.",
         )
+    if report["problems"]:
+        raise ActionNeeded(f"The store has {count}; see above.")
 
 
 @app.command("backup")
@@ -73,6 +100,10 @@ def backup(
     from wblqa_cli.errors import InputError
     from wblqa_cli.store.engine import backup_name, backup_sqlite
 
+    if file is not None and str(file) == "-":
+        raise InputError(
+            "A backup is a SQLite file, not text for standard output: give a file name."
+        )
     s = state(ctx).store()
     source = s.location.path
     if source is None:

@@ -16,13 +16,14 @@ from wblqa_cli.aqd.answers import Answer, Given, Key, coerce, display, is_blank,
 from wblqa_cli.aqd.bank import Bank, Question
 from wblqa_cli.aqd.walk import applies, scope_values
 from wblqa_cli.errors import InputError
+from wblqa_cli.safetext import quoted
 
 
 def _answer_and_comment(raw: object, at: str, many: bool = False) -> tuple[object, str | None]:
     if isinstance(raw, dict):
         unknown = sorted(set(raw) - {"answer", "comment"}, key=str)  # YAML keys may be numbers
         if unknown:
-            raise InputError(f"{at}: unknown key {unknown[0]!r}; use 'answer' and 'comment'.")
+            raise InputError(f"{at}: unknown key {quoted(unknown[0])}; use 'answer' and 'comment'.")
         if "answer" not in raw:
             raise InputError(f"{at}: the table has no 'answer'.")
         comment = raw.get("comment")
@@ -47,12 +48,12 @@ def _scope_answers(
         q = bank.get(str(qid))
         if q is None:
             raise InputError(
-                f"{here}: {qid!r} is not a question id.",
+                f"{here}: {quoted(qid)} is not a question id.",
                 hint="See `wblqa aqd questions` for the ids.",
             )
         if q.scope != scope:
             raise InputError(
-                f"{here}: {qid!r} is a {q.scope}-level question; "
+                f"{here}: {quoted(qid)} is a {q.scope}-level question; "
                 + ("put it under [centre]." if q.scope == "centre" else "put it under a programme.")
             )
         value, comment = _answer_and_comment(raw, here, many=q.type == "dates")
@@ -76,7 +77,7 @@ def _group_answers(bank: Bank, table_: object, file: str, groups: Sequence[str])
         at = f"{file}: groups.{name}"
         if name not in groups:
             raise InputError(
-                f"{at}: {name!r} is not a group of this declaration"
+                f"{at}: {quoted(name)} is not a group of this declaration"
                 + (f" ({', '.join(groups)})." if groups else " (it has none)."),
                 hint="Make one with `wblqa aqd group add NAME CODE...`.",
             )
@@ -123,7 +124,8 @@ def read_answers(
     unknown = sorted(set(document) - {"centre", "programmes", "groups"}, key=str)
     if unknown:
         raise InputError(
-            f"{file}: unknown key {unknown[0]!r}; expected 'centre', 'programmes' and 'groups'."
+            f"{file}: unknown key {quoted(unknown[0])}; "
+            "expected 'centre', 'programmes' and 'groups'."
         )
     given = _scope_answers(bank, "centre", document.get("centre", {}), f"{file}: centre", None)
     progs = document.get("programmes", {})
@@ -134,7 +136,7 @@ def read_answers(
     for code, answers in progs.items():
         if code not in programmes:
             raise InputError(
-                f"{file}: programmes.{code}: {code!r} is not one of this centre's programmes"
+                f"{file}: programmes.{code}: {quoted(code)} is not one of this centre's programmes"
                 + (f" ({', '.join(programmes)})." if programmes else " (it has none yet)."),
                 hint="Register it first with `wblqa programme add CODE --title TITLE`.",
             )
@@ -247,12 +249,9 @@ def read_document(path: Path) -> object:
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json", ".yaml", ".yml"):
         raise InputError(f"{path}: use a .toml, .json or .yaml file for answers.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as UTF-8 text ({exc}).") from None
+    from wblqa_cli.inputs import read_text
+
+    text = read_text(str(path), "answers")
     if not text.strip():
         raise InputError(
             f"{path}: the file is empty; it holds no answers.",
@@ -271,7 +270,47 @@ def read_document(path: Path) -> object:
         ) from None
 
 
+def _unique_keys(path: Path, pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object, refused if a key appears twice in it (TOML refuses this too)."""
+    found: dict[str, object] = {}
+    for key, value in pairs:
+        if key in found:
+            raise InputError(
+                f"{path}: the key {quoted(key)} appears twice in one object; "
+                "keep one (which one wblqa should read cannot be guessed)."
+            )
+        found[key] = value
+    return found
+
+
+def _unique_keys_loader(path: Path) -> Any:
+    """YAML's safe loader, refusing a key that appears twice in one mapping."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    repeated = key in seen
+                    seen.add(key)
+                except TypeError:  # an unhashable key: the mapping itself refuses it
+                    break
+                if repeated:
+                    mark = key_node.start_mark
+                    raise InputError(
+                        f"{path}, line {mark.line + 1}, column {mark.column + 1}: the key "
+                        f"{quoted(key)} appears twice in one mapping; keep one (which one "
+                        "wblqa should read cannot be guessed)."
+                    )
+            return super().construct_mapping(node, deep=deep)
+
+    return Loader
+
+
 def _parse_document(text: str, suffix: str, path: Path) -> object:
+    import functools
     import json
     import tomllib
 
@@ -282,7 +321,7 @@ def _parse_document(text: str, suffix: str, path: Path) -> object:
             raise InputError(f"{path}: not valid TOML: {exc}.") from None
     if suffix == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=functools.partial(_unique_keys, path))
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}."
@@ -290,7 +329,7 @@ def _parse_document(text: str, suffix: str, path: Path) -> object:
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_unique_keys_loader(path))  # a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -22,6 +22,7 @@ from wblqa_cli.aqd.cli_status import status
 from wblqa_cli.aqd.cli_submit import submit
 from wblqa_cli.cli_common import FORCE_OPTION, JSON_OPTION, store
 from wblqa_cli.errors import InputError
+from wblqa_cli.files import dash_is_stdout
 from wblqa_cli.output import (
     console,
     fmt_date,
@@ -33,6 +34,7 @@ from wblqa_cli.output import (
     styled,
     table,
 )
+from wblqa_cli.safetext import quoted
 
 if TYPE_CHECKING:
     pass
@@ -72,8 +74,13 @@ def questions(json: bool = JSON_OPTION) -> None:
 
 def template(
     ctx: typer.Context,
-    output: Path = typer.Option(
-        ..., "-o", "--output", help="The file to write: .toml (with comments), .json or .yaml."
+    output: Path | None = typer.Option(
+        ...,
+        "-o",
+        "--output",
+        callback=dash_is_stdout,
+        help="The file to write: .toml (with comments), .json or .yaml; - writes the TOML "
+        "to stdout.",
     ),
     centre: str | None = CENTRE_OPTION,
     year: str | None = YEAR_OPTION,
@@ -86,10 +93,11 @@ def template(
     from wblqa_cli.aqd.answers_file import template_toml
     from wblqa_cli.aqd.bank import load_bank
     from wblqa_cli.files import write_private
+    from wblqa_cli.output import data_stdout
     from wblqa_cli.store.centres import default_centre
 
-    suffix = output.suffix.lower()
-    if suffix not in (".toml", ".json", ".yaml", ".yml"):
+    suffix = ".toml" if output is None else output.suffix.lower()
+    if output is not None and suffix not in (".toml", ".json", ".yaml", ".yml"):
         raise InputError(f"{output}: use a .toml, .json or .yaml file name.")
     bank = load_bank()
     s = store(ctx)
@@ -104,6 +112,9 @@ def template(
         import yaml
 
         text = yaml.safe_dump(template_doc(bank, programmes), sort_keys=False, allow_unicode=True)
+    if output is None:
+        data_stdout().write(text)
+        return
     write_private(output, text, overwrite=force)
     import shlex
 
@@ -162,7 +173,7 @@ def deadline(
         chosen = parse_date(day, "DATE")
         if chosen not in academic_year:
             raise InputError(
-                f"{day!r} (DATE) is not in the academic year {academic_year} "
+                f"{quoted(day)} (DATE) is not in the academic year {academic_year} "
                 f"({academic_year.start:%d %b %Y} to {academic_year.end:%d %b %Y})."
             )
         stated = rules()[1].get(academic_year.start_year)

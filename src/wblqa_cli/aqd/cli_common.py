@@ -9,6 +9,7 @@ import typer
 
 from wblqa_cli.completion import centre_numbers, programme_codes
 from wblqa_cli.errors import NotFound
+from wblqa_cli.safetext import quoted
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.answers import Answer, Key
@@ -79,7 +80,7 @@ def centre_programmes(
     for code in only:
         if code.strip() not in codes:
             raise NotFound(
-                f"{code!r} (--programme) is not a programme of centre {centre}'s {year} "
+                f"{quoted(code)} (--programme) is not a programme of centre {centre}'s {year} "
                 "declaration"
                 + (f"; it covers {', '.join(codes)}." if codes else "; it covers none yet."),
                 hint="See `wblqa programme list` and `wblqa aqd status`.",

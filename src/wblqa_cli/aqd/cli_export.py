@@ -15,7 +15,9 @@ from wblqa_cli.aqd.cli_common import (
 )
 from wblqa_cli.cli_common import QUIET_OPTION, store
 from wblqa_cli.errors import InputError
+from wblqa_cli.files import dash_is_stdout
 from wblqa_cli.output import safe, say
+from wblqa_cli.safetext import quoted
 
 
 def export(
@@ -24,7 +26,11 @@ def export(
     centre: str | None = CENTRE_OPTION,
     format_: str = typer.Option("csv", "--format", help="csv, json or xlsx (an Excel workbook)."),
     output: Path | None = typer.Option(
-        None, "-o", "--output", help="Write to this file (mode 0600) instead of stdout."
+        None,
+        "-o",
+        "--output",
+        callback=dash_is_stdout,
+        help="Write to this file (mode 0600) instead of stdout (- is stdout).",
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
     excel: bool = typer.Option(
@@ -38,7 +44,9 @@ def export(
     from wblqa_cli.store.aqd_export import export_rows, export_target
 
     if format_ not in ("csv", "json", "xlsx"):
-        raise InputError(f"{format_!r} (--format) is not an export format; use csv, json or xlsx.")
+        raise InputError(
+            f"{quoted(format_)} (--format) is not an export format; use csv, json or xlsx."
+        )
     if excel and format_ != "csv":
         raise InputError("--excel is for --format csv.")
     bank = load_bank()

@@ -17,6 +17,7 @@ from dataclasses import replace
 from wblqa_cli.aqd.answers import Answer, Key
 from wblqa_cli.errors import InputError
 from wblqa_cli.registry.facts import FACT_QUESTIONS
+from wblqa_cli.safetext import quoted
 
 PREFIX = "group:"
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
@@ -35,7 +36,7 @@ def check_name(value: str, context: str = "NAME") -> str:
     name = value.strip().casefold()
     if not _NAME.fullmatch(name):
         raise InputError(
-            f"{value!r} ({context}) is not a group name: use lower-case letters, digits, "
+            f"{quoted(value)} ({context}) is not a group name: use lower-case letters, digits, "
             "- and _ (up to 40), e.g. business."
         )
     return name

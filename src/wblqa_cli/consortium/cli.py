@@ -10,7 +10,9 @@ import typer
 
 from wblqa_cli.cli_common import FORCE_OPTION, JSON_OPTION, as_of, require_tty, store
 from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
+from wblqa_cli.files import dash_is_stdout
 from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
+from wblqa_cli.safetext import quoted
 
 if TYPE_CHECKING:
     from wblqa_cli.consortium.report import Report
@@ -30,7 +32,7 @@ def _format(value: str, json: bool) -> str:
     if json:
         return "json"
     if value not in FORMATS:
-        raise InputError(f"--format {value!r} is not one of {', '.join(FORMATS)}.")
+        raise InputError(f"--format {quoted(value)} is not one of {', '.join(FORMATS)}.")
     return value
 
 
@@ -61,7 +63,11 @@ def _render(report: Report, fmt: str) -> None:
 @app.command("init")
 def init(
     output: str | None = typer.Option(
-        None, "-o", "--output", help="Write the template to this file (default: stdout)."
+        None,
+        "-o",
+        "--output",
+        callback=dash_is_stdout,
+        help="Write the template to this file (default, or -: stdout).",
     ),
     force: bool = FORCE_OPTION,
 ) -> None:
@@ -210,7 +216,7 @@ def import_(
     created = save_arrangement(store(ctx), arrangement)
     verb = "Stored" if created else "Updated"
     say(
-        f"{verb} arrangement {arrangement.name!r} ({arrangement.model}, "
+        f"{verb} arrangement {quoted(arrangement.name)} ({arrangement.model}, "
         f"{safe(arrangement.academic_year)}) from {safe(file)}."
     )
 

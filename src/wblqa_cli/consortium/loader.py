@@ -25,18 +25,15 @@ from wblqa_cli.consortium.rules import MODELS, known_list, rules
 from wblqa_cli.dates import AcademicYear
 from wblqa_cli.errors import InputError
 from wblqa_cli.rules import Table
+from wblqa_cli.safetext import quoted
 
 
 def read_arrangement_file(path: str | Path) -> Arrangement:
     """Read and validate an arrangement file; every problem is an :class:`InputError`."""
+    from wblqa_cli.inputs import read_text
+
     where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{where}: no such file.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{where}: cannot read it ({exc}).") from None
-    return parse_arrangement(text, where)
+    return parse_arrangement(read_text(where, "arrangement"), where)
 
 
 def parse_arrangement(text: str, where: str) -> Arrangement:
@@ -73,7 +70,7 @@ def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement
         year = AcademicYear.parse(year_text)
     except InputError:
         raise t.fail(
-            "academic_year", f"{year_text!r} is not an academic year such as 2025-26"
+            "academic_year", f"{quoted(year_text)} is not an academic year such as 2025-26"
         ) from None
     delivery_start = t.day("delivery_start")
     recruitment_start = t.day("recruitment_start", required=False)
@@ -93,7 +90,7 @@ def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement
         org = _organisation(o, r.known_policies)
         for other in organisations:
             if other.name == org.name:
-                raise o.fail("name", f"{org.name!r} is listed twice")
+                raise o.fail("name", f"{quoted(org.name)} is listed twice")
             if org.centre_number and other.centre_number == org.centre_number:
                 raise o.fail(
                     "centre_number", f"{org.centre_number} is also {other.name}'s centre number"
@@ -104,7 +101,7 @@ def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement
     for q in _entries(t, "qualifications", "code"):
         qual = _qualification(q)
         if qual.code in {x.code for x in qualifications}:
-            raise q.fail("code", f"{qual.code!r} is listed twice")
+            raise q.fail("code", f"{quoted(qual.code)} is listed twice")
         qualifications.append(qual)
     if not qualifications:
         raise InputError(f"{where}: list at least one [[qualifications]] entry.")
@@ -119,9 +116,11 @@ def arrangement_from_document(doc: Mapping[str, Any], where: str) -> Arrangement
         )
         w.done()
         if waiver.check not in r.check_ids:
-            raise w.fail("check", f"{waiver.check!r} is not a check id (see `consortium check`)")
+            raise w.fail(
+                "check", f"{quoted(waiver.check)} is not a check id (see `consortium check`)"
+            )
         if waiver.check in {x.check for x in waivers}:
-            raise w.fail("check", f"{waiver.check!r} already has a waiver")
+            raise w.fail("check", f"{quoted(waiver.check)} already has a waiver")
         waivers.append(waiver)
     t.done()
     return Arrangement(
@@ -152,7 +151,7 @@ def _organisation(o: Table, known_policies: Sequence[str]) -> Organisation:
             number = check_centre_number(number)
         except InputError:
             raise o.fail(
-                "centre_number", f"{number!r} is not a centre number such as 12345"
+                "centre_number", f"{quoted(number)} is not a centre number such as 12345"
             ) from None
     lead = bool(o.flag("lead", required=False))
     org = Organisation(
@@ -188,7 +187,9 @@ def _qualification(q: Table) -> Qualification:
     try:
         code = check_programme_code(code)
     except InputError:
-        raise q.fail("code", f"{code!r} is not a qualification code such as 603/1234/5") from None
+        raise q.fail(
+            "code", f"{quoted(code)} is not a qualification code such as 603/1234/5"
+        ) from None
     qual = Qualification(
         code=code,
         title=q.text("title"),

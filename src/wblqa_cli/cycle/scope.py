@@ -18,6 +18,7 @@ from wblqa_cli.cycle.sectors import (
 )
 from wblqa_cli.registry.model import SectorMatch
 from wblqa_cli.rules import Cited
+from wblqa_cli.safetext import quoted
 
 Basis = Literal["sector", "group", "title", "none"]
 
@@ -139,7 +140,7 @@ def classify(
             sector = area.sector
         else:
             hint = (
-                f"Its sector {sector!r} is no longer a listed group, named sector or sector "
+                f"Its sector {quoted(sector)} is no longer a listed group, named sector or sector "
                 "subject area; set it again with `wblqa programme import`."
             )
             return Scope(rules.default, "none", hints=(hint, *title_hints(title, rules)))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from wblqa_cli.errors import InputError
+from wblqa_cli.safetext import quoted
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._\- ]{0,39}")
 
@@ -94,7 +95,7 @@ def check_centre_number(value: str, context: str = "centre number") -> str:
     number = value.strip()
     if not re.fullmatch(r"[0-9]{1,12}", number):
         raise InputError(
-            f"{value!r} ({context}) is not a centre number: Pearson centre numbers are "
+            f"{quoted(value)} ({context}) is not a centre number: Pearson centre numbers are "
             "digits only, e.g. 12345."
         )
     return number
@@ -105,7 +106,7 @@ def check_programme_code(value: str, context: str = "programme code") -> str:
     code = value.strip()
     if not _CODE.fullmatch(code):
         raise InputError(
-            f"{value!r} ({context}) is not a programme code: use letters, digits and "
+            f"{quoted(value)} ({context}) is not a programme code: use letters, digits and "
             "/ . - _ (e.g. 603/1234/5 or BA1234), up to 40 characters."
         )
     return code

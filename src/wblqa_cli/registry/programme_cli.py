@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, store
-from wblqa_cli.output import console, fmt_date, print_json, safe, say, table
+from wblqa_cli.output import console, fmt_date, plural, print_json, safe, say, table
 from wblqa_cli.registry.options import DCS_OPTION, EXPECTED_OPTION, FACT_YEAR_OPTION, fact_year
 from wblqa_cli.registry.programme_edit_cli import edit, joining_note, remove, retire, show
 
@@ -92,14 +92,20 @@ def list_(
     label = fact_year(year).label
     if centre is not None:
         centre = get_centre(s, check_centre_number(centre, "--centre")).number
-    programmes = list_programmes(s, centre, year=label)
-    if not retired:
-        programmes = [p for p in programmes if p.retired_from is None or p.retired_from > label]
+    registered = list_programmes(s, centre, year=label)
+    programmes = registered if retired else [
+        p for p in registered if p.retired_from is None or p.retired_from > label
+    ]  # fmt: skip
     if json:
         print_json([p.as_json() for p in programmes])
         return
     if not programmes:
-        say("No programmes yet. Add one with: wblqa programme add CODE --title TITLE")
+        say(
+            f"No programme is delivered in {label}: {plural(len(registered), 'programme')} "
+            "registered, every one retired. Add --retired to list them."
+            if registered
+            else "No programmes yet. Add one with: wblqa programme add CODE --title TITLE"
+        )
         return
     t = table("Code", "Title", "Centre", "Sector", "DCS expiry", "Expected certification", "Years")
     for p in programmes:

@@ -136,7 +136,7 @@ def retire(
     s = store(ctx)
     code = check_programme_code(code, "CODE")
     year = None if undo else (
-        AcademicYear.parse(from_, "--from") if from_ else fact_year(None).next()
+        AcademicYear.parse(from_, "--from") if from_ is not None else fact_year(None).next()
     ).label  # fmt: skip
     retire_programme(s, code, year)
     if year is None:

@@ -16,6 +16,7 @@ from wblqa_cli.registry.model import (
     check_programme_code,
     check_text,
 )
+from wblqa_cli.safetext import quoted
 
 if TYPE_CHECKING:
     from wblqa_cli.cycle.sectors import SectorGroup
@@ -98,7 +99,8 @@ def resolve_sector(value: str | None, title: str, context: str = "--sector") -> 
     close = difflib.get_close_matches(key, list(choices), n=3, cutoff=0.7)
     hint = f" Did you mean {', '.join(repr(choices[c]) for c in close)}?" if close else ""
     raise InputError(
-        f"{value!r} ({context}) is not a sector group, sector name or sector subject area.{hint}",
+        f"{quoted(value)} ({context}) is not a sector group, sector name or sector subject "
+        f"area.{hint}",
         hint="Use a group code ("
         + ", ".join(g.code for g in groups)
         + f"), a sector name ({', '.join(sorted(names))}) or a sector subject area "
@@ -158,7 +160,7 @@ def describe_sector(found: SectorFound) -> str:
     if found.how == "close":
         return (
             f"Sector group {found.sector} ({found.group_name}), by a close match to the listed "
-            f"title {found.listed_title!r}. {listed} If it is not that qualification, "
+            f"title {quoted(found.listed_title)}. {listed} If it is not that qualification, "
             "set the sector with --sector."
         )
     return (
@@ -233,25 +235,25 @@ def read_programme_csv(
 
     programmes: list[CsvProgramme] = []
     seen: dict[str, int] = {}
-    with open_input(name) as (stream, display):
+    with open_input(name, "programmes") as (stream, display):
         reader = CsvReader(stream, display, CSV_REQUIRED, CSV_OPTIONAL)
         for line, row in reader:
             if progress is not None and line % 1000 == 0:
                 progress(1000)
 
             def at(column: str, line: int = line) -> str:
-                return where(display, f"line {line}", f"column {column!r}")
+                return where(display, f"line {line}", f"column {quoted(column)}")
 
             code = check_programme_code(row["code"], at("code"))
             if code in seen:
-                raise InputError(f"{at('code')}: {code!r} is already on line {seen[code]}.")
+                raise InputError(f"{at('code')}: {quoted(code)} is already on line {seen[code]}.")
             seen[code] = line
             centre = default_centre
             if row.get("centre"):
                 centre = check_centre_number(row["centre"], at("centre"))
                 if centre not in known_centres:
                     raise InputError(
-                        f"{at('centre')}: centre {centre!r} is not registered.",
+                        f"{at('centre')}: centre {quoted(centre)} is not registered.",
                         hint="Add it first with `wblqa centre add NUMBER --name NAME`.",
                     )
             elif len(known_centres) > 1:

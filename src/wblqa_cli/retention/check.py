@@ -26,6 +26,7 @@ from wblqa_cli.retention.deadline import (
 from wblqa_cli.retention.records import DISPOSABLE, ON_HOLD, RETAIN, STATUSES, UNKNOWN
 from wblqa_cli.retention.rules import LEARNER_WORK, QA_DOCUMENTS, Rules, load_rules
 from wblqa_cli.retention.source import Source, cell_where, lazy_where
+from wblqa_cli.safetext import quoted
 
 CHECK_REQUIRED = ("id", "certified", "received")
 CHECK_OPTIONAL = ("hold", "top_up_received")
@@ -150,7 +151,9 @@ def _check_rows(source: Source, today: date, rules: Rules) -> Iterator[CheckResu
         received = known(r) or cells.parse(r, lazy_where(name, line, "received"))
         if certified is not None and received is not None and received < certified:
             problem = received_too_early(Triggers(certified=certified, received=received))
-            raise InputError(f"{cell_where(name, line, 'received')}: id {ident!r}: {problem}.")
+            raise InputError(
+                f"{cell_where(name, line, 'received')}: id {quoted(ident)}: {problem}."
+            )
         hold = hold_reason(row.get("hold")) if has_hold else None
         (lwd, lwr), (qad, qar) = memo.both(certified, received, top_up, pending, name, line)
         if hold is not None:
@@ -187,7 +190,7 @@ def _confirm_duplicates(source: Source, candidates: set[int]) -> None:
         if hash(ident) in candidates:
             if ident in first:
                 raise InputError(
-                    f"{cell_where(source.name, line, 'id')}: {ident!r} is already on line "
+                    f"{cell_where(source.name, line, 'id')}: {quoted(ident)} is already on line "
                     f"{first[ident]}; every row needs its own id."
                 )
             first[ident] = line

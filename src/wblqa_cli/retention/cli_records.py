@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, as_of, date_option, store
+from wblqa_cli.cli_common import (
+    JSON_OPTION,
+    QUIET_OPTION,
+    as_of,
+    count_option,
+    date_option,
+    store,
+)
 from wblqa_cli.errors import InputError
 from wblqa_cli.output import console, fmt_date, plural, print_json, safe, say, show_progress, table
 from wblqa_cli.retention.options import (
@@ -20,6 +27,7 @@ from wblqa_cli.retention.options import (
     checked_status,
     kind_label,
 )
+from wblqa_cli.safetext import quoted
 from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION
 
 if TYPE_CHECKING:
@@ -127,7 +135,7 @@ def import_(
             seen = exc.clashes
             first = min(seen, key=seen.__getitem__)
             raise InputError(
-                f"{name}, line {seen[first]}, column 'id': {first!r} is stored already"
+                f"{name}, line {seen[first]}, column 'id': {quoted(first)} is stored already"
                 + (f" (and {len(seen) - 1} more ids)." if len(seen) > 1 else "."),
                 hint="Nothing was imported. Ids must be new; see `wblqa retention list`.",
             ) from None
@@ -169,10 +177,9 @@ def list_(
     status: str | None = typer.Option(None, "--status", help=STATUS_HELP),
     programme: str | None = typer.Option(None, "--programme", help="Only this programme."),
     kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
-    limit: int | None = typer.Option(
+    limit: int | None = count_option(
         None,
         "--limit",
-        min=1,
         help=f"At most this many records (the table shows {TABLE_LIMIT} unless told; "
         "--json lists them all).",
     ),
@@ -257,8 +264,8 @@ def due(
     as_of_: str | None = AS_OF,
     programme: str | None = typer.Option(None, "--programme", help="Only this programme."),
     kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
-    show_: int = typer.Option(
-        10, "--show", min=0, help="Records listed per group in the human output."
+    show_: int = count_option(
+        10, "--show", minimum=0, help="Records listed per group in the human output."
     ),
     json: bool = JSON_OPTION,
 ) -> None:

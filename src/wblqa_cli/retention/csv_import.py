@@ -18,6 +18,7 @@ from wblqa_cli.retention.deadline import DateCells, Triggers, top_up_cell
 from wblqa_cli.retention.records import DeadlineMemo, NewRecord, build_record
 from wblqa_cli.retention.rules import Rules, load_rules
 from wblqa_cli.retention.source import Source, cell_where, lazy_where
+from wblqa_cli.safetext import quoted
 
 IMPORT_REQUIRED = ("id", "programme", "kind", "certified", "received")
 IMPORT_OPTIONAL = ("cohort", "learner", "top_up_received", "hold")
@@ -45,7 +46,7 @@ def import_records(
         programme = row["programme"]
         if programme not in known_programmes:
             raise InputError(
-                f"{at('programme')}: programme {programme!r} is not registered."
+                f"{at('programme')}: programme {quoted(programme)} is not registered."
                 if programme
                 else f"{at('programme')}: empty; every record belongs to a programme.",
                 hint="Register it first with `wblqa programme add CODE --title TITLE`.",
@@ -94,7 +95,8 @@ def checked_import(
         first = seen.get(record.ref)
         if first is not None:
             raise InputError(
-                f"{cell_where(name, record.line, 'id')}: {record.ref!r} is already on line {first}."
+                f"{cell_where(name, record.line, 'id')}: {quoted(record.ref)} is already on "
+                f"line {first}."
             )
         seen[record.ref] = record.line
         yield record

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from wblqa_cli.errors import InputError
+from wblqa_cli.safetext import quoted
 
 AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="Judge as on this day (default: today).")
 KIND_HELP = "learner_work or qa_documents."
@@ -21,7 +22,9 @@ def checked_status(value: str | None) -> str | None:
     from wblqa_cli.retention.records import LIST_STATUSES
 
     if value is not None and value not in LIST_STATUSES:
-        raise InputError(f"{value!r} (--status) is not a status; use {', '.join(LIST_STATUSES)}.")
+        raise InputError(
+            f"{quoted(value)} (--status) is not a status; use {', '.join(LIST_STATUSES)}."
+        )
     return value
 
 

@@ -30,6 +30,7 @@ from wblqa_cli.retention.deadline import (
     received_too_early,
 )
 from wblqa_cli.retention.rules import KINDS, QA_DOCUMENTS, Rules, load_rules
+from wblqa_cli.safetext import quoted
 
 RETAIN = "retain"
 DISPOSABLE = "disposable"
@@ -187,7 +188,9 @@ class NewRecord:
 def check_kind(value: str, context: str) -> str:
     kind = value.strip().casefold().replace("-", "_").replace(" ", "_")
     if kind not in KINDS:
-        raise InputError(f"{context}: {value!r} is not a kind of record; use {' or '.join(KINDS)}.")
+        raise InputError(
+            f"{context}: {quoted(value)} is not a kind of record; use {' or '.join(KINDS)}."
+        )
     return kind
 
 
@@ -201,7 +204,8 @@ def check_ref(value: str, context: str) -> str:
         raise InputError(f"{context}: empty; every record needs an id.")
     if not _usable_ref(ref):
         raise InputError(
-            f"{context}: {value!r} is not a usable id (printable text, at most 100 characters)."
+            f"{context}: {quoted(value)} is not a usable id (printable text, at most 100 "
+            "characters)."
         )
     return ref
 
@@ -250,7 +254,7 @@ def build_record(
     )
     too_early = received_too_early(triggers)
     if too_early is not None:
-        raise InputError(f"{at('received')}: record {ref.strip()!r}: {too_early}.")
+        raise InputError(f"{at('received')}: record {quoted(ref.strip())}: {too_early}.")
     rules = rules or load_rules()
     key = _memo_key(kind, triggers, rules)
     found = memo.get(key) if memo is not None else None

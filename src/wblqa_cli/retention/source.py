@@ -8,11 +8,9 @@ value (:func:`cell_where`).
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,6 +18,7 @@ if TYPE_CHECKING:
 
 from wblqa_cli.csvio import CsvReader
 from wblqa_cli.errors import InputError, where
+from wblqa_cli.safetext import quoted
 
 _SPOOL_BYTES = 16 * 1024 * 1024
 
@@ -66,33 +65,20 @@ class Source:
 
 @contextmanager
 def open_source(name: str) -> Iterator[Source]:
-    """``name`` as a :class:`Source`; ``-`` spools standard input to a temporary file."""
+    """``name`` as a :class:`Source`; ``-`` spools standard input to a temporary file.
+
+    A file must be a regular file within the records limit (:mod:`wblqa_cli.inputs`):
+    a FIFO or a device is refused at once; a pipe comes in as ``-``.
+    """
+    from wblqa_cli.inputs import open_file, standard_input
+
     if name == "-":
-        stdin = getattr(sys.stdin, "buffer", None)
         with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
-            if stdin is not None:
-                _spool(stdin, spool)
-            else:  # a text stream without a buffer (some test harnesses)
-                spool.write(sys.stdin.read().encode("utf-8"))
+            _spool(standard_input("records"), spool)
             yield Source(spool, "<stdin>")  # type: ignore[arg-type]
         return
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(f"{name}: is a directory, not a CSV file.")
-    if not path.exists():
-        raise InputError(f"{name}: no such file.")
-    try:
-        raw = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror}).") from None
-    with raw:
-        if path.is_file():
-            yield Source(raw, name)
-            return
-        # A pipe or a process substitution (/dev/fd/63): read once, so spooled.
-        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
-            _spool(raw, spool)
-            yield Source(spool, name)  # type: ignore[arg-type]
+    with open_file(name, "records", stdin=True) as raw:
+        yield Source(raw, name)
 
 
 def _spool(source: Any, spool: Any) -> None:
@@ -102,7 +88,7 @@ def _spool(source: Any, spool: Any) -> None:
 
 
 def cell_where(name: str, line: int, column: str) -> str:
-    return where(name, f"line {line}", f"column {column!r}")
+    return where(name, f"line {line}", f"column {quoted(column)}")
 
 
 def lazy_where(name: str, line: int, column: str) -> Callable[[], str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool
 
 from wblqa_cli.errors import StoreError
 from wblqa_cli.location import StoreLocation
@@ -89,23 +89,137 @@ class Store:
         self.engine.dispose()
 
 
-def prepare_file(path: Path) -> None:
-    """Create the directory (0700) and the file (0600) before SQLite does."""
+#: What every SQLite file starts with: anything else is not a store.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def probe_file(path: Path) -> bool:
+    """Whether ``path`` holds a SQLite file (True) or nothing yet (False).
+
+    A store is created only where no file exists: an empty (0-byte) file, a
+    file that is not SQLite, a folder, a device or a FIFO is refused with a
+    :class:`StoreError` naming it, never taken for a new, empty store.
+    """
+    import errno
+    import stat
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise StoreError(f"The store path {path} is a symbolic link to nothing.") from None
+        return False
+    except NotADirectoryError:
+        return False  # creating it will say why it cannot be
     except OSError as exc:
-        raise StoreError(f"Cannot create the store at {path}: {exc.strerror}.") from None
-    if path.is_dir():
+        if exc.errno == errno.ELOOP:
+            raise StoreError(f"The store path {path}: its symbolic links loop.") from None
+        raise StoreError(f"Cannot read the store {path}: {exc.strerror}.") from None
+    if stat.S_ISDIR(info.st_mode):
         raise StoreError(f"The store path {path} is a directory; give a file name.")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"The store path {path} is not a regular file (a device or a pipe).")
+    if info.st_size == 0:
+        raise StoreError(
+            f"The store file {path} is empty (0 bytes): it is not a wblqa store, and wblqa "
+            "will not start a new one over it.",
+            hint="If it should hold your data, restore your latest backup (`wblqa db backup` "
+            "writes them); to start afresh, delete the empty file first.",
+        )
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"Cannot read the store {path}: {exc.strerror}.") from None
+    if head != SQLITE_HEADER:
+        raise StoreError(
+            f"The file {path} is not a wblqa store (it is not a SQLite database, or its first "
+            "page is damaged); wblqa leaves it as it is.",
+            hint="Check --db or WBLQA_DB (`wblqa db path`); restore your latest backup if the "
+            "store is damaged.",
+        )
+    _refuse_foreign(path)
+    return True
 
 
-def sqlite_engine(location: StoreLocation) -> Engine:
-    if location.path is None:  # in-memory, for tests
+def _refuse_foreign(path: Path) -> None:
+    """A SQLite file with tables and no record of wblqa's migrations is another program's:
+    refused before any connection could change it (its journal mode, its tables)."""
+    try:
+        conn = read_only_connection(path)
+    except (StoreError, sqlite3.Error):
+        return  # opening it properly will say what is wrong
+    try:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name = 'wblqa_migrations' DESC, name LIMIT 6"
+        )]  # fmt: skip
+    except sqlite3.Error:
+        return  # damaged: the commands and `db check` name it
+    finally:
+        conn.close()
+    if not names or names[0] == "wblqa_migrations":
+        return
+    shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    raise StoreError(
+        f"The file {path} is a SQLite database but not a wblqa store (it holds {shown}); "
+        "wblqa leaves it as it is.",
+        hint="Check --db or WBLQA_DB (`wblqa db path`).",
+    )
+
+
+def new_file_name(path: Path) -> Path:
+    """Where a new store is built before it takes its name: a hidden file beside it."""
+    return path.with_name(f".{path.name}.{os.getpid()}.new")
+
+
+def place_new_file(built: Path, path: Path) -> None:
+    """Give the finished new store ``built`` its name, unless another process did first."""
+    try:
+        os.link(built, path)  # atomic, and fails if ``path`` appeared meanwhile
+    except FileExistsError:
+        pass  # another wblqa created the store at the same moment: use theirs
+    except OSError:  # no hard links on this file system
+        if not path.exists():
+            built.replace(path)
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{built}{suffix}").unlink(missing_ok=True)
+
+
+def create_empty(path: Path, store: Path) -> None:
+    """Create ``path`` owner-only (0600), and its folder (0700) if need be; errors name
+    ``store``, the file the user asked for."""
+    try:
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        why = (
+            "a part of its folder path is a file"
+            if isinstance(exc, FileExistsError)
+            else (exc.strerror)
+        )
+        raise StoreError(f"Cannot create the store at {store}: {why}.") from None
+
+
+def _text(raw: bytes) -> str:
+    """A stored text value: invalid UTF-8 (a damaged page) shows as U+FFFD, never a crash.
+
+    ``wblqa db check`` finds and names such values.
+    """
+    return str(raw, "utf-8", "replace")
+
+
+def sqlite_engine(location: StoreLocation, *, read_only: bool = False) -> Engine:
+    """A SQLite file's engine; ``read_only`` opens it ``mode=ro`` (:func:`read_only_connection`)."""
+    if location.path is None:  # pragma: no cover - resolve() refuses in-memory stores
+        raise StoreError("An in-memory store keeps nothing; give a file.")
+    path = location.path
+    if read_only:
         engine = create_engine(
-            "sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool
+            location.url, creator=lambda: read_only_connection(path), poolclass=NullPool
         )
     else:
         engine = create_engine(location.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -116,10 +230,11 @@ def sqlite_engine(location: StoreLocation) -> Engine:
         # the lock up front and waits for it (busy timeout), instead of failing
         # with "database is locked" when a read transaction tries to write.
         dbapi_conn.isolation_level = None
+        dbapi_conn.text_factory = _text
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        if location.path is not None:
+        if not read_only:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
@@ -127,14 +242,42 @@ def sqlite_engine(location: StoreLocation) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         info = conn.connection.info
-        reading = bool(conn.get_execution_options().get(READ))
+        reading = read_only or bool(conn.get_execution_options().get(READ))
         if info.get("query_only", False) != reading:  # the pool mixes readers and writers
             conn.exec_driver_sql(f"PRAGMA query_only = {int(reading)}")
             info["query_only"] = reading
         # A reader: a deferred BEGIN, a WAL snapshot, no lock a writer waits for.
         conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
-    return engine
+    return engine.execution_options(**{READ: True}) if read_only else engine
+
+
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write the file (``mode=ro``), for a command that only reads.
+
+    It reads where writing is impossible: a read-only folder or disk, a full disk.
+    A WAL store needs its ``-shm`` file, which such places may not let SQLite
+    create; then, if no ``-wal`` file holds changes not yet in the store, the file
+    is read as it is (``immutable=1``). Otherwise a :class:`StoreError` says why.
+    """
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path))}"
+    timeout = BUSY_TIMEOUT_MS / 1000
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"Cannot read the store {path}: {exc}; its -wal file holds changes SQLite "
+                "cannot read from here (the folder or disk cannot be written).",
+                hint="Open it once where its folder can be written, or free some disk space.",
+            ) from None
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout, check_same_thread=False)
 
 
 #: The advisory lock a PostgreSQL store older than migration 7 serialises on, kept

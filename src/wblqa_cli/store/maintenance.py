@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from wblqa_cli.errors import InputError
 from wblqa_cli.store import audit, migrations
+from wblqa_cli.store.diagnose import Diagnosis, diagnose
 from wblqa_cli.store.engine import Store
 
 #: What keeps the audit log append-only, by engine (migrations 1, 5 and 7).
@@ -81,21 +83,45 @@ def guard_problems(store: Store, conn: sa.Connection) -> list[str]:
     )
 
 
-def check_store(store: Store, anchor: str | None = None) -> dict[str, Any]:
-    """Every check; a store too damaged to finish one is reported, not raised."""
+def diagnose_file(path: Path | None) -> Diagnosis | None:
+    """A SQLite store file checked before it is opened as a store (None: no file to check),
+    so that ``db check`` works on a file no other command can open."""
+    from wblqa_cli.store.engine import probe_file
+
+    return diagnose(path) if path is not None and probe_file(path) else None
+
+
+def damage_report(path: Path, found: Diagnosis) -> dict[str, Any]:
+    """The report of a damaged SQLite store: what SQLite and the text scan found."""
+    return {
+        "store": str(path),
+        "schema_version": None,
+        "program_schema": migrations.SCHEMA_VERSION,
+        "integrity": "ok" if found.integrity == ["ok"] else "; ".join(found.integrity[:5]),
+        "audit_entries": None,
+        "audit_chain": "not checked",
+        "problems": found.problems,
+        "damaged": True,
+    }
+
+
+def check_store(
+    store: Store, anchor: str | None = None, found: Diagnosis | None = None
+) -> dict[str, Any]:
+    """Every check; a store too damaged to finish one is reported, not raised.
+
+    ``found``: the file's :func:`diagnose`, if it was run already.
+    """
     problems: list[str] = []
     integrity = "n/a"
-    if store.is_sqlite:
-        try:
-            with store.read_connection() as conn:
-                rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
-        except sa.exc.DBAPIError as exc:
-            rows = [f"the check itself failed: {exc.orig}"]
-        integrity = "ok" if rows == ["ok"] else "; ".join(rows[:5])
-        if rows != ["ok"]:
-            problems.extend(f"integrity: {r}" for r in rows)
+    if found is None and store.is_sqlite and store.location.path is not None:
+        found = diagnose(store.location.path)
+    if found is not None:
+        integrity = "ok" if found.integrity == ["ok"] else "; ".join(found.integrity[:5])
+        problems.extend(found.problems)
+    damaged = found is not None and found.damaged
     try:
-        return _check(store, anchor, integrity, problems)
+        return {**_check(store, anchor, integrity, problems), "damaged": damaged}
     except sa.exc.DBAPIError as exc:
         problems.append(f"the store could not be read to the end: {exc.orig}")
         return {
@@ -106,6 +132,7 @@ def check_store(store: Store, anchor: str | None = None) -> dict[str, Any]:
             "audit_entries": None,
             "audit_chain": "unreadable",
             "problems": problems,
+            "damaged": True,
         }
 
 

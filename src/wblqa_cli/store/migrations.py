@@ -15,6 +15,7 @@ Alembic: it is loaded only when a migration is pending.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -72,45 +73,100 @@ def current_version(store: Store) -> int:
     return max(done, default=0)
 
 
-def _recorded(conn: sa.Connection) -> list[int] | None:
-    """The migrations the store records, read with the plain DBAPI; None if it has no table."""
+def _recorded(conn: sa.Connection) -> list[tuple[int, str]] | None:
+    """The migrations the store records, read with the plain DBAPI; None if it has no table.
+
+    Any other failure (a damaged page) is raised, never taken for a new store.
+    """
     cursor = conn.connection.cursor()
     try:
-        cursor.execute(f"SELECT id FROM {TABLE} ORDER BY id")
-        return [row[0] for row in cursor.fetchall()]
-    except Exception:  # no such table (a new store), or a driver that says so otherwise
-        return None
+        cursor.execute(f"SELECT id, name FROM {TABLE} ORDER BY id")
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+    except Exception as exc:
+        if "no such table" in str(exc) or getattr(exc, "sqlstate", None) == "42P01":
+            return None  # a new store (42P01: PostgreSQL's undefined_table)
+        raise
     finally:
         cursor.close()
 
 
-def migrate(store: Store) -> list[str]:
-    """Bring the store to :data:`SCHEMA_VERSION`; returns the names applied."""
-    known = {number for number, _, _ in MIGRATIONS}
+def _damaged(store: Store, why: str) -> StoreError:
+    from wblqa_cli.errors import StoreDamaged
+
+    return StoreDamaged(
+        f"The store {store.location.display} is damaged: {why}.",
+        hint="Run `wblqa db check` to see what is wrong, then restore your latest backup "
+        "(`wblqa db backup` writes them).",
+    )
+
+
+def _quick_check(store: Store, conn: sa.Connection) -> str | None:
+    """What SQLite's quick check finds wrong, or None (always None on a server)."""
+    if not store.is_sqlite:
+        return None
+    try:
+        rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check")]
+    except Exception as exc:
+        return str(getattr(exc, "orig", None) or exc)
+    return None if rows == ["ok"] else "; ".join(rows[:3])
+
+
+def pending(store: Store) -> list[tuple[int, str, Migration]]:
+    """The migrations ``store`` lacks, without writing anything.
+
+    Refused, each with a clear line: a table of migrations that is damaged
+    (unreadable, a gap, a name that is not ours), and a store written by a newer
+    wblqa.
+    """
+    known = [(number, name) for number, name, _ in MIGRATIONS]
     with store.engine.connect() as conn:
-        recorded = _recorded(conn)
-        if recorded is not None and set(recorded) == known:
+        try:
+            recorded = _recorded(conn)
+        except Exception as exc:
+            found = _quick_check(store, conn) or str(getattr(exc, "orig", None) or exc)
+            why = f"its table of schema versions cannot be read ({found})"
+            raise _damaged(store, why) from None
+        if recorded == known:
             return []  # current: the common case, without inspection or Alembic
         if recorded is None:
             conn.connection.rollback()  # PostgreSQL: the failed SELECT aborted the transaction
-        done = applied(conn)
-    newer = [n for n in done if n not in known]
-    if newer or max(done, default=0) > SCHEMA_VERSION:
+            return list(MIGRATIONS)
+        ours = [r for r in recorded if r[0] <= SCHEMA_VERSION]
+        newer = [r for r in recorded if r[0] > SCHEMA_VERSION]
+        names = {name for _, name in known}
+        plausible = ours == known[: len(ours)] and all(
+            isinstance(n, int) and n < 100_000 and isinstance(name, str)
+            and re.fullmatch(r"[a-z0-9_]{1,80}", name) and name not in names
+            for n, name in newer
+        )  # fmt: skip
+        problem: str | None = None if plausible else "rows this program did not write"
+        problem = problem or (_quick_check(store, conn) if newer else None)
+    if problem is not None:
+        raise _damaged(store, f"its table of schema versions (wblqa_migrations): {problem}")
+    if newer:
         raise StoreError(
             f"The store {store.location.display} was written by a newer wblqa "
-            f"(schema {max(done)}; this program knows up to {SCHEMA_VERSION}).",
+            f"(schema {newer[-1][0]}; this program knows up to {SCHEMA_VERSION}).",
             hint="Upgrade wblqa (pip install --upgrade wblqa) to use this store.",
         )
-    pending = [m for m in MIGRATIONS if m[0] not in done]
-    if not pending:
+    return MIGRATIONS[len(ours) :]
+
+
+def migrate(store: Store) -> list[str]:
+    """Bring the store to :data:`SCHEMA_VERSION`; returns the names applied."""
+    todo = pending(store)
+    if not todo:
         return []
-    if done and store.is_sqlite and store.location.path is not None:
+    upgrading = len(todo) < len(MIGRATIONS)  # an existing store, not a new one
+    if upgrading and not store.is_sqlite:
+        _require_owner(store, todo[0][0] - 1)
+    if upgrading and store.is_sqlite and store.location.path is not None:
         path = store.location.path
-        backup_sqlite(path, backup_name(path, f"before-schema-{pending[-1][0]}"))
+        backup_sqlite(path, backup_name(path, f"before-schema-{todo[-1][0]}"))
     with store.engine.begin() as conn:
         # Read again under the write lock: another process may have migrated meanwhile.
         done = applied(conn)
-        pending = [m for m in MIGRATIONS if m[0] not in done]
+        todo = [m for m in MIGRATIONS if m[0] not in done]
         if not done:
             conn.execute(
                 sa.text(
@@ -122,10 +178,31 @@ def migrate(store: Store) -> list[str]:
         from alembic.runtime.migration import MigrationContext
 
         op = Operations(MigrationContext.configure(conn))
-        for number, name, function in pending:
+        for number, name, function in todo:
             function(op)
             conn.execute(
                 sa.text(f"INSERT INTO {TABLE} (id, name, applied_at) VALUES (:i, :n, :a)"),
                 {"i": number, "n": name, "a": datetime.now(UTC).isoformat(timespec="seconds")},
             )
-    return [name for _, name, _ in pending]
+    return [name for _, name, _ in todo]
+
+
+def _require_owner(store: Store, version: int) -> None:
+    """On a shared store, only its owner upgrades: a centre's role is told to ask them."""
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            sa.text(
+                "SELECT tableowner, pg_has_role(current_user, tableowner, 'MEMBER') "
+                "FROM pg_tables WHERE schemaname = current_schema() AND tablename = :t"
+            ),
+            {"t": TABLE},
+        ).first()
+    if row is None or row[1]:
+        return
+    raise StoreError(
+        f"The store {store.location.display} is at schema {version} and this wblqa needs "
+        f"{SCHEMA_VERSION}; only the store's owner ({row[0]}) can upgrade it, and has not yet.",
+        hint="Ask the owner to upgrade the store: run any command of this wblqa release once "
+        "as the owner (e.g. `wblqa db check`). Until then, use the release the store was "
+        "upgraded with.",
+    )
