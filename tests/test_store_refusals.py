@@ -275,6 +275,8 @@ READS = [
     ("retention", "list", "--json"),
     ("cycle", "plan", "--year", "2025-26"),
     ("calendar", "--year", "2025-26", "-o", "-"),
+    ("programme", "show", "P1"),
+    ("report", "--year", "2025-26", "-o", "-"),
     ("db", "check"),
     ("audit",),
 ]
@@ -333,3 +335,27 @@ def test_a_home_role_on_a_new_release_is_told_to_ask_the_owner_to_upgrade(
         result = invoke("--db", consortium["23456"], *command)
         _refused(result, STORE_EXIT, "only the store's owner", "Ask the owner to upgrade")
         assert "row-level security" not in result.stderr
+
+
+def _extra_migration(op: Any) -> None:
+    import sqlalchemy as sa
+
+    op.create_table("extra", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def test_a_reading_command_upgrades_an_older_store_then_reads_it(
+    invoke: Any, sqlite_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wblqa_cli.store import migrations
+
+    number = migrations.SCHEMA_VERSION + 1  # a release newer than the one that made the store
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (number, "extra", _extra_migration)]
+    )
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", number)
+    result = invoke("--db", str(sqlite_store), "programme", "list", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert [p["code"] for p in json.loads(result.stdout)] == ["P1"]
+    with sqlite3.connect(sqlite_store) as conn:
+        assert conn.execute("SELECT max(id) FROM wblqa_migrations").fetchone()[0] == number
+    assert list(sqlite_store.parent.glob(f"wblqa.before-schema-{number}-*.db"))

@@ -68,12 +68,13 @@ def state(ctx: typer.Context) -> State:
 #: it just reads like a writer.
 READ_ONLY_COMMANDS = frozenset(
     {
-        "centre list", "centre show", "programme list",
+        "centre list", "centre show", "programme list", "programme show",
         "retention list", "retention show", "retention due",
         "status", "cycle plan", "calendar",
         "aqd status", "aqd export", "aqd template",
         "audit", "audit head",
-        "consortium list", "consortium check", "consortium diff",
+        "consortium list", "consortium show", "consortium check", "consortium diff",
+        "aqd group list", "report",
         "db check",
     }
 )  # fmt: skip

@@ -46,13 +46,12 @@ def open_store(
     else:
         engine = _server_engine(location)
     store = Store(engine, location)
-    if read_only and not store.is_sqlite:
-        store = store.for_reading()
     try:
         if migrate:
             if read_only and store.is_sqlite and migrations.pending(store):
-                store.close()
-                return open_store(option, migrate=True)
+                store.close()  # upgrade it as a writer, then read as a reader
+                open_store(option, migrate=True).close()
+                return open_store(option, read_only=True)
             migrations.migrate(store)
     except (OperationalError, DBAPIError) as exc:
         store.close()
@@ -65,7 +64,7 @@ def open_store(
     except BaseException:
         store.close()
         raise
-    return store
+    return store.for_reading() if read_only and not store.is_sqlite else store
 
 
 def _server_engine(location: StoreLocation) -> Engine:
