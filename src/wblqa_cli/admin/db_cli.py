@@ -123,7 +123,7 @@ def copy(
     if json:
         print_json(report.as_json())
         return
-    t = table("Table", "Source rows", "Copied rows")
+    t = table("Table", "Source rows", "Copied rows", whole=("Table",))
     for row in report.tables:
         t.add_row(row.table, str(row.source), str(row.target))
     console().print(t)
