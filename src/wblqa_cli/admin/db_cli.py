@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import typer
@@ -132,7 +133,7 @@ def copy(
         f"in {report.seconds:.1f} s; every count matches and the audit chain "
         f"({plural(report.audit_entries, 'entry', 'entries')}) verifies."
     )
-    say(f"Use it with --db '{safe(report.target)}' or WBLQA_DB.")
+    say(f"Use it with --db {safe(shlex.quote(report.target))} or WBLQA_DB.", wrap=False)
 
 
 @app.command("grant")
