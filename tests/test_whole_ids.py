@@ -81,6 +81,18 @@ def test_every_table_keeps_its_ids_whole_at_80_columns(invoke: Any, store: Any) 
     questions = out_of(invoke, "aqd", "questions")
     ids = [q["id"] for q in json.loads(invoke("aqd", "questions", "--json").stdout)]
     assert all(whole(qid, questions) for qid in ids)
+    to_check = store.records_csv.with_name("check.csv")  # retention check's own columns
+    to_check.write_text(
+        "id,certified,received\n"
+        + "".join(f"{ref},2024-07-15,2024-08-01\n" for ref in store.retention_ids),
+        encoding="utf-8",
+    )
+    checked = out_of(invoke, "retention", "check", str(to_check), "--as-of", AS_OF)
+    assert all(whole(ref, checked) for ref in store.retention_ids)
+    sectors = json.loads(invoke("sector", "list", "--json").stdout)
+    listed_sectors = out_of(invoke, "sector", "list")
+    assert all(whole(str(g["code"]), listed_sectors) for g in sectors["groups"])
+    assert whole("formal", out_of(invoke, "consortium", "list"))
     status = out_of(invoke, "status", "--year", YEAR, "--as-of", AS_OF)
     assert whole(NORTH, status) and whole(OTAKI, status)
     for action in json.loads(invoke("status", "--year", YEAR, "--as-of", AS_OF, "--json").stdout)[

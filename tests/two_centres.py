@@ -41,6 +41,7 @@ STATUSES = ("disposable", "on-hold", "retain", "unknown", "disposed")
 class Built:
     retention_ids: tuple[str, ...]
     programme_codes: tuple[str, ...]
+    records_csv: Path
 
 
 def ok(invoke: Any, *args: str) -> Any:
@@ -111,4 +112,4 @@ def build(invoke: Any, folder: Path) -> Built:
     north = tuple(c for c, (centre, _, _) in PROGRAMMES.items() if centre == NORTH)
     ok(invoke, "aqd", "start", "--year", YEAR, "--centre", NORTH,
        "--answers", str(_answers(folder, north, 2)))  # fmt: skip
-    return Built(retention_ids=ids, programme_codes=tuple(PROGRAMMES))
+    return Built(retention_ids=ids, programme_codes=tuple(PROGRAMMES), records_csv=records)

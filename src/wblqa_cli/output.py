@@ -247,6 +247,8 @@ def _safe_table_class() -> type[Any]:
                 title_justify="left",
                 show_edge=False,
             )
+            if set(whole) - set(columns):
+                raise ValueError(f"not columns of this table: {sorted(set(whole) - set(columns))}")
             self.whole = [i for i, name in enumerate(columns) if name in whole]
             for i, column in enumerate(columns):
                 keep = i in self.whole
