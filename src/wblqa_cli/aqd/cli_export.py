@@ -66,7 +66,7 @@ def export(
     with progress("Exporting answers", None, enabled=show_progress(quiet)) as p:
         counted = _counted(records, p.advance)
         if format_ == "xlsx":
-            count = _write_xlsx(counted, output, force)
+            count = _write_xlsx(_typed(bank, counted), output, force)
             if output is None:
                 return
         elif output is None:
@@ -86,8 +86,29 @@ def _write_xlsx(values: Any, output: Path | None, force: bool) -> int:
     from wblqa_cli.tables import write_table
     from wblqa_cli.xlsx import Sheet, columns
 
-    cols = columns(*EXPORT_COLUMNS, answered_at="datetime", flagged="bool")
+    cols = columns(*EXPORT_COLUMNS, answer="value", answered_at="datetime", flagged="bool")
     return write_table("xlsx", [Sheet("AQD answers", cols, values)], output, force=force)
+
+
+def _typed(bank: Any, rows: Any) -> Any:
+    """Rows whose answer is a date (or dates) where its question asks for one, so that the
+    workbook holds date cells; a yes/no answer is a boolean already."""
+    from datetime import date
+
+    from wblqa_cli.aqd.export import EXPORT_COLUMNS
+
+    qid, answer = EXPORT_COLUMNS.index("question_id"), EXPORT_COLUMNS.index("answer")
+    for row in rows:
+        q, value = bank.get(row[qid]), row[answer]
+        if q is not None and q.type in ("date", "dates") and value:
+            try:
+                days = [
+                    date.fromisoformat(v) for v in (value if isinstance(value, list) else [value])
+                ]
+            except (TypeError, ValueError):  # an answer kept as it was typed stays text
+                days = value
+            row = (*row[:answer], days, *row[answer + 1 :])
+        yield row
 
 
 def _counted(records: Any, advance: Any) -> Any:
@@ -106,6 +127,7 @@ def _write_export(
     from functools import lru_cache
 
     from wblqa_cli.csvio import neutralise, writer
+    from wblqa_cli.output import escaped_json
 
     count = 0
     if format_ == "csv":
@@ -124,7 +146,7 @@ def _write_export(
     stream.write("[")
     for r in records:
         stream.write(",\n  " if count else "\n  ")
-        stream.write(json_.dumps(r, ensure_ascii=False))
+        stream.write(escaped_json(json_.dumps(r, ensure_ascii=False)))
         count += 1
     stream.write("\n]\n" if count else "]\n")
     return count

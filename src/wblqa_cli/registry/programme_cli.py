@@ -107,7 +107,16 @@ def list_(
             else "No programmes yet. Add one with: wblqa programme add CODE --title TITLE"
         )
         return
-    t = table("Code", "Title", "Centre", "Sector", "DCS expiry", "Expected certification", "Years")
+    t = table(
+        "Code",
+        "Title",
+        "Centre",
+        "Sector",
+        "DCS expiry",
+        "Expected certification",
+        "Years",
+        whole=("Code", "Centre"),
+    )
     for p in programmes:
         t.add_row(
             p.code,
