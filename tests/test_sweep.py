@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import time
 from pathlib import Path
 
@@ -155,6 +156,10 @@ SWEEP: list[tuple[tuple[str, ...], int]] = [
     (("--db", "{zero.db}", "db", "check"), StoreError.exit_code),
     (("--db", "{foreign.db}", "centre", "list"), StoreError.exit_code),
     (("--db", "{loop.csv}", "status"), 2),
+    (("--db", "{damaged.db}", "status"), StoreError.exit_code),
+    (("--db", "{damaged.db}", "db", "check"), StoreError.exit_code),
+    (("--db", "{bad-text.db}", "programme", "list"), 0),
+    (("--db", "{bad-text.db}", "db", "check"), StoreError.exit_code),
     # ---- unbounded input: FIFOs, devices, huge files, duplicate keys, counts, long values
     (("consortium", "check", "{answers.toml}"), 2),
     (("consortium", "diff", "{hostile.toml}", "{answers.toml}"), 2),
@@ -193,8 +198,32 @@ SWEEP: list[tuple[tuple[str, ...], int]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """SQLite stores with a damaged page of schema versions, and with text that is not
+    UTF-8: built once, copied into each run's folder."""
+    from wblqa_cli.store import open_store
+
+    folder = tmp_path_factory.mktemp("stores")
+    open_store(str(folder / "s.db")).close()
+    with sqlite3.connect(folder / "s.db") as conn:
+        conn.execute("INSERT INTO centre (number, name, created_at) VALUES ('12345', 'North', "
+                     "'2025-01-01 00:00:00')")  # fmt: skip
+        conn.execute("INSERT INTO programme (code, title, centre_id, created_at) VALUES "
+                     "('P1', CAST(X'42FFFE' AS TEXT), 1, '2025-01-01 00:00:00')")  # fmt: skip
+        conn.commit()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    bad_text = (folder / "s.db").read_bytes()
+    data = bytearray(bad_text)
+    page = data[4096:8192]  # wblqa_migrations is the first table made: page 2
+    at = page.find(b"centres_programmes_audit")
+    for k in range(at - 8, at - 2):
+        data[4096 + k] ^= 0x5A
+    return {"damaged.db": bytes(data), "bad-text.db": bad_text}
+
+
 @pytest.fixture
-def ready(invoke, tmp_path: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def ready(invoke, tmp_path: Path, stores: dict[str, bytes]) -> dict[str, str]:  # type: ignore[no-untyped-def]
     assert invoke("centre", "add", "12345", "--name", "North Vale College").exit_code == 0
     assert invoke("programme", "add", CODES[0], "--title", "Business").exit_code == 0
     assert invoke("retention", "add", "LW-1", "--programme", CODES[0], "--kind",
@@ -215,6 +244,9 @@ def ready(invoke, tmp_path: Path) -> dict[str, str]:  # type: ignore[no-untyped-
         elif content is not None:
             path.write_text(content, encoding="utf-8")
         paths[name] = str(path)
+    for name, data in stores.items():
+        (tmp_path / "in" / name).write_bytes(data)
+        paths[name] = str(tmp_path / "in" / name)
     return paths
 
 
