@@ -173,21 +173,20 @@ class Limited:
         self._kind = kind
         self._left = limit(kind)
 
-    def read(self, size: int = -1) -> bytes:
+    def _take(self, method: str, size: int | None) -> bytes:
+        """At most one byte beyond the limit is asked for: enough to know it was passed."""
         want = self._left + 1 if size is None or size < 0 else min(size, self._left + 1)
-        data: bytes = self._raw.read(want)
+        data: bytes = getattr(self._raw, method)(want)
         self._left -= len(data)
         if self._left < 0:
             raise _too_large(self._name, self._kind, None)
         return data
 
+    def read(self, size: int = -1) -> bytes:
+        return self._take("read", size)
+
     def readline(self, size: int = -1) -> bytes:
-        want = self._left + 1 if size is None or size < 0 else min(size, self._left + 1)
-        data: bytes = self._raw.readline(want)
-        self._left -= len(data)
-        if self._left < 0:
-            raise _too_large(self._name, self._kind, None)
-        return data
+        return self._take("readline", size)
 
     def __iter__(self) -> Iterator[bytes]:
         while line := self.readline():

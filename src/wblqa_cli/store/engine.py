@@ -89,10 +89,6 @@ class Store:
         self.engine.dispose()
 
 
-#: What every SQLite file starts with: anything else is not a store.
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def probe_file(path: Path) -> bool:
     """Whether ``path`` holds a SQLite file (True) or nothing yet (False).
 
@@ -126,35 +122,32 @@ def probe_file(path: Path) -> bool:
             hint="If it should hold your data, restore your latest backup (`wblqa db backup` "
             "writes them); to start afresh, delete the empty file first.",
         )
-    try:
-        with path.open("rb") as f:
-            head = f.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"Cannot read the store {path}: {exc.strerror}.") from None
-    if head != SQLITE_HEADER:
-        raise StoreError(
-            f"The file {path} is not a wblqa store (it is not a SQLite database, or its first "
-            "page is damaged); wblqa leaves it as it is.",
-            hint="Check --db or WBLQA_DB (`wblqa db path`); restore your latest backup if the "
-            "store is damaged.",
-        )
     _refuse_foreign(path)
     return True
 
 
 def _refuse_foreign(path: Path) -> None:
-    """A SQLite file with tables and no record of wblqa's migrations is another program's:
-    refused before any connection could change it (its journal mode, its tables)."""
+    """A file that is not SQLite, or a SQLite file with tables and no record of wblqa's
+    migrations (another program's), is refused before any connection could change it.
+
+    Read through SQLite, never with open() and close(): closing a descriptor of a
+    database file drops every lock this process holds on it (POSIX), which SQLite
+    avoids only for the files it opens itself.
+    """
     try:
         conn = read_only_connection(path)
-    except (StoreError, sqlite3.Error):
+    except sqlite3.DatabaseError as exc:
+        if "file is not a database" in str(exc):
+            raise _not_a_store(path) from None
         return  # opening it properly will say what is wrong
+    except StoreError:
+        return
     try:
         names = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "ORDER BY name = 'wblqa_migrations' DESC, name LIMIT 6"
         )]  # fmt: skip
-    except sqlite3.Error:
+    except sqlite3.DatabaseError:
         return  # damaged: the commands and `db check` name it
     finally:
         conn.close()
@@ -165,6 +158,15 @@ def _refuse_foreign(path: Path) -> None:
         f"The file {path} is a SQLite database but not a wblqa store (it holds {shown}); "
         "wblqa leaves it as it is.",
         hint="Check --db or WBLQA_DB (`wblqa db path`).",
+    )
+
+
+def _not_a_store(path: Path) -> StoreError:
+    return StoreError(
+        f"The file {path} is not a wblqa store (it is not a SQLite database, or its first "
+        "page is damaged); wblqa leaves it as it is.",
+        hint="Check --db or WBLQA_DB (`wblqa db path`); restore your latest backup if the "
+        "store is damaged.",
     )
 
 
@@ -257,7 +259,8 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
 
     It reads where writing is impossible: a read-only folder or disk, a full disk.
     A WAL store needs its ``-shm`` file, which such places may not let SQLite
-    create; then, if no ``-wal`` file holds changes not yet in the store, the file
+    create; then, and only then (:func:`errors.place_problem` says the place cannot
+    be written), if no ``-wal`` file holds changes not yet in the store, the file
     is read as it is (``immutable=1``). Otherwise a :class:`StoreError` says why.
     """
     from urllib.parse import quote
@@ -270,6 +273,10 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()
+        from wblqa_cli.errors import place_problem
+
+        if place_problem(path) is None:
+            raise  # not the place (busy, damaged): the usual handling names it
         wal = Path(f"{path}-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise StoreError(
@@ -277,6 +284,7 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
                 "cannot read from here (the folder or disk cannot be written).",
                 hint="Open it once where its folder can be written, or free some disk space.",
             ) from None
+    # Nothing can be written here, so no wblqa is changing the file: read it as it is.
     return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout, check_same_thread=False)
 
 
