@@ -163,6 +163,8 @@ def test_when_equals_must_be_an_offered_choice() -> None:
         ("programme.collaboration.type", "FORMAL", "formal"),
         ("programme.delivery.mode", "face  to face", "face to face"),
         ("terms.comments", "  fine ", "fine"),
+        ("programme.dcs.expiry", datetime(2026, 3, 1, 10, 0), date(2026, 3, 1)),  # its date
+        ("programme.dcs.expiry", "2026-03-01T00:00:00", date(2026, 3, 1)),
     ],
 )
 def test_coerce_accepts(qid: str, raw: object, expected: object) -> None:
@@ -177,7 +179,7 @@ def test_coerce_accepts(qid: str, raw: object, expected: object) -> None:
         ("centre.wbl-group.selected", "maybe", "yes-no"),
         ("centre.wbl-group.selected", 1, "yes-no"),
         ("programme.dcs.expiry", "31/02/2025", "does not exist"),
-        ("programme.dcs.expiry", datetime(2025, 1, 1, 10, 0), "time"),
+        ("programme.dcs.expiry", "2025-01-01T25:00", "not a time of day"),
         ("programme.dcs.expiry", 20251014, "not a date"),
         ("programme.collaboration.type", "consortium", "not one of the choices"),
         ("terms.comments", 5, "not text"),

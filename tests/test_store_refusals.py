@@ -276,7 +276,6 @@ READS = [
     ("cycle", "plan", "--year", "2025-26"),
     ("calendar", "--year", "2025-26", "-o", "-"),
     ("programme", "show", "P1"),
-    ("report", "--year", "2025-26", "-o", "-"),
     ("db", "check"),
     ("audit",),
 ]

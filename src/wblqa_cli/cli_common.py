@@ -74,7 +74,7 @@ READ_ONLY_COMMANDS = frozenset(
         "aqd status", "aqd export", "aqd template",
         "audit", "audit head",
         "consortium list", "consortium show", "consortium check", "consortium diff",
-        "aqd group list", "report",
+        "aqd group list",
         "db check",
     }
 )  # fmt: skip

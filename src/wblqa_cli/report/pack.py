@@ -167,6 +167,7 @@ AREAS = {
     "sectors.toml": ("sector group out of LSV scope", "sector groups out of LSV scope"),
     "sector_subject_areas.toml": ("the list of sector subject areas", "sector subject areas"),
     "dates.toml": ("the range of dates wblqa accepts", "the range of dates wblqa accepts"),
+    "limits.toml": ("limit on what wblqa reads", "limits on what wblqa reads"),
     "report.toml": ("setting of this pack", "settings of this pack"),
     "status.toml": ("setting of the status screen", "settings of the status screen"),
 }
