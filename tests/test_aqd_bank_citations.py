@@ -126,7 +126,7 @@ def test_walk_through_help_shows_an_own_question_as_wblqas_own(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The walk-through's '?' shows the source; a tool's own question says it is one."""
-    from wblqa_cli.aqd import prompting
+    from wblqa_cli.aqd import cli_prompting as prompting
     from wblqa_cli.aqd.interview import HELP, Interview
 
     bank = load_bank()

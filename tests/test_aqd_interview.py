@@ -1,6 +1,6 @@
 """The interactive walk with the prompt replaced (as copier's tests patch its prompt).
 
-``wblqa_cli.aqd.prompting.ask`` is the only function that prompts; here it is
+``wblqa_cli.aqd.cli_prompting.ask`` is the only function that prompts; here it is
 scripted. The walk must save each answer as it is given, so a Ctrl-C at any
 point keeps every answer already given, and a rerun resumes at the first
 unanswered question.
@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _aqd_helpers import CODES, complete_document, register, write_json
+from wblqa_cli.aqd import cli_prompting as prompting
 from wblqa_cli.aqd import cli_start as aqd_commands
-from wblqa_cli.aqd import prompting
 from wblqa_cli.aqd.answers import Answer, Given, Key, coerce
 from wblqa_cli.aqd.bank import load_bank
 from wblqa_cli.aqd.interview import FINAL_NOTE, HELP, SKIP, Interview, prompt_spec

@@ -40,7 +40,7 @@ def _has_terminal() -> bool:
 
 def _prompt_centre(s: Store, sitting: _Sitting) -> str:
     """Register the centre on the fly (interactive only)."""
-    from wblqa_cli.aqd import prompting
+    from wblqa_cli.aqd import cli_prompting as prompting
     from wblqa_cli.registry.model import Centre, check_centre_number, check_text
     from wblqa_cli.store.centres import add_centre
 
@@ -79,7 +79,7 @@ def _prompt_programmes(s: Store, centre: str, year: AcademicYear, sitting: _Sitt
     """Offer to register programmes on the fly (interactive only)."""
     from dataclasses import replace
 
-    from wblqa_cli.aqd import prompting
+    from wblqa_cli.aqd import cli_prompting as prompting
     from wblqa_cli.registry.programmes import build_programme
     from wblqa_cli.store.programme_changes import add_programme
 
@@ -114,7 +114,7 @@ def _ask_programme(s: Store) -> tuple[str, str, str | None]:
 
     The sector is "" when the person said none (not looked up from the title).
     """
-    from wblqa_cli.aqd import prompting
+    from wblqa_cli.aqd import cli_prompting as prompting
     from wblqa_cli.registry.model import check_programme_code
     from wblqa_cli.registry.programmes import describe_sector, find_sector, resolve_sector
     from wblqa_cli.store.centres import programme_codes

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wblqa_cli.aqd import prompting
+from wblqa_cli.aqd import cli_prompting as prompting
 from wblqa_cli.aqd.answers import Answer, Given, Key, coerce, display
 from wblqa_cli.aqd.bank import Bank, Question, Value
 from wblqa_cli.aqd.menu import HELP, SKIP, menu_spec

@@ -6,7 +6,7 @@ import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, store
 from wblqa_cli.output import console, fmt_date, print_json, safe, say, table
-from wblqa_cli.registry.options import DCS_OPTION, EXPECTED_OPTION, FACT_YEAR_OPTION, fact_year
+from wblqa_cli.registry.cli_options import DCS_OPTION, EXPECTED_OPTION, FACT_YEAR_OPTION, fact_year
 from wblqa_cli.registry.programme_edit_cli import edit, joining_note, remove, retire, show
 
 app = typer.Typer(no_args_is_help=True, help="Register, change, retire and list programmes.")

@@ -31,7 +31,7 @@ def report(
     SVG with tables beside them. Nothing is fetched from anywhere: it opens
     offline. Print it from a browser for PDF (A4, one section a page).
     """
-    from wblqa_cli.report.collect import collect
+    from wblqa_cli.report.cli_collect import collect
     from wblqa_cli.report.render import render
 
     target = None if output == "-" else Path(output)
