@@ -24,6 +24,7 @@ from wblqa_cli.aqd import cli_prompting as prompting
 from wblqa_cli.aqd import cli_start as aqd_commands
 from wblqa_cli.aqd.answers import Answer, Given, Key, coerce
 from wblqa_cli.aqd.bank import load_bank
+from wblqa_cli.aqd.cli_sitting import walk_line
 from wblqa_cli.aqd.interview import FINAL_NOTE, HELP, SKIP, Interview, prompt_spec
 
 BANK = load_bank()
@@ -79,7 +80,8 @@ def interview(
         programmes=[(c, f"Title {c}") for c in codes],
         answers=saved,
         save=save,
-        out=lines.append,
+        out=lambda line: lines.append(walk_line(line)),
+        ask=lambda spec: prompting.ask(spec),
         centre_label="12345 Test",
         **kw,
     )
@@ -443,6 +445,7 @@ def test_no_sequence_of_interrupts_loses_a_given_answer(data: Any, stops: list[i
             answers=dict(stored),
             save=save,
             out=lambda line: None,
+            ask=lambda spec: prompting.ask(spec),
             centre_label="12345",
         )
         with patch.object(prompting, "ask", script), contextlib.suppress(KeyboardInterrupt):

@@ -7,7 +7,6 @@ with the error's code. No traceback reaches a user for an error of theirs.
 
 from __future__ import annotations
 
-EXIT_OK = 0
 EXIT_ACTION_NEEDED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130

@@ -2,16 +2,16 @@
 
 One place decides what a control character becomes:
 
-- on a terminal (:func:`for_terminal`) an escape sequence or a control
-  character is shown, not obeyed: ``ESC[2J`` prints as ``\\x1b[2J``, BEL as
-  ``\\x07``, and rich markup is escaped so ``[/]`` prints as itself;
+- on a terminal (:func:`visible_controls`, through
+  :func:`wblqa_cli.output.for_terminal`, which also escapes rich markup) an
+  escape sequence or a control character is shown, not obeyed: ``ESC[2J``
+  prints as ``\\x1b[2J``, BEL as ``\\x07``;
 - in a file format (:func:`for_file`: iCalendar TEXT, XML) control
   characters are removed, keeping tab and newline where the format allows
   them, because strict parsers refuse the whole file otherwise.
 
 What counts as a control character: C0 (U+0000–U+001F) except the kept
-whitespace, DEL (U+007F) and C1 (U+0080–U+009F). Pure: no rich import until
-markup must be escaped.
+whitespace, DEL (U+007F) and C1 (U+0080–U+009F). Pure: no rich, no terminal.
 """
 
 from __future__ import annotations
@@ -41,13 +41,6 @@ def visible_controls(text: str, *, keep: str = "\t\n") -> str:
     if not _CONTROLS_ALL.search(text):
         return text
     return _CONTROLS_ALL.sub(lambda m: m.group() if m.group() in keep else _visible(m), text)
-
-
-def for_terminal(text: object, *, keep: str = "\t\n") -> str:
-    """Stored or typed text ready to print through rich: controls shown, markup escaped."""
-    from rich.markup import escape
-
-    return escape(visible_controls(str(text), keep=keep))
 
 
 def for_file(text: object, *, keep: str = "\t\n") -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, state
-from wblqa_cli.output import plain_line, plural, print_json, safe, say
+from wblqa_cli.output import plain_line, print_json, safe, say
+from wblqa_cli.words import plural
 
 app = typer.Typer(
     no_args_is_help=True,

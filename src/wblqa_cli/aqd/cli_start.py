@@ -21,10 +21,12 @@ from wblqa_cli.aqd.cli_common import (
     resolve_year,
 )
 from wblqa_cli.aqd.cli_sitting import farewell as _farewell
+from wblqa_cli.aqd.cli_sitting import walk_line
 from wblqa_cli.aqd.cli_sitting import welcome as _welcome
 from wblqa_cli.cli_common import store
 from wblqa_cli.errors import EXIT_INTERRUPTED, InputError
-from wblqa_cli.output import note, plural, safe, say, wrap
+from wblqa_cli.output import note, safe, say, wrap
+from wblqa_cli.words import plural
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.bank import Bank
@@ -276,6 +278,7 @@ def _start_interactive(
     review: bool,
     sitting: _Sitting,
 ) -> None:
+    from wblqa_cli.aqd import cli_prompting as prompting
     from wblqa_cli.aqd.answers import Given
     from wblqa_cli.aqd.interview import Interview
     from wblqa_cli.errors import ActionNeeded
@@ -302,7 +305,9 @@ def _start_interactive(
         programmes=[(p.code, p.title) for p in programmes],
         answers=answers,
         save=save,
-        out=say,
+        out=lambda line: say(walk_line(line)),
+        ask=prompting.ask,
+        guard=prompting.interrupts_deferred,
         centre_label=f"{number} {get_centre(s, number).name}",
         defaults=previous_answers(s, number, year.previous().label, bank),
         review=review,

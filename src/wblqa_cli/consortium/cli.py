@@ -10,7 +10,8 @@ import typer
 
 from wblqa_cli.cli_common import FORCE_OPTION, JSON_OPTION, as_of, require_tty, store
 from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
-from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
+from wblqa_cli.output import console, print_json, safe, say, styled, table
+from wblqa_cli.words import fmt_date
 
 if TYPE_CHECKING:
     from wblqa_cli.consortium.report import Report

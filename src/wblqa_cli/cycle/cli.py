@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from wblqa_cli.cli_common import AS_OF_OPTION, JSON_OPTION, YEAR_OPTION, store, year_and_day
-from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
+from wblqa_cli.output import console, print_json, safe, say, styled, table
 from wblqa_cli.tables import FORCE_OPTION, OUTPUT_OPTION
+from wblqa_cli.words import fmt_date
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -123,7 +124,7 @@ def _say_programmes(p: Plan) -> None:
     for pp in p.programmes:
         for w in pp.warnings:
             say(f"[bold]! {safe(pp.code)}[/bold]: {safe(w)}")
-    from wblqa_cli.output import folded
+    from wblqa_cli.words import folded
 
     for line in folded((pp.code, n) for pp in p.programmes for n in pp.notes):
         say(f"  {safe(line)}")

@@ -11,12 +11,13 @@ import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, as_of, date_option
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, print_json, safe, say, show_progress, table
+from wblqa_cli.output import console, print_json, safe, say, show_progress, table
 from wblqa_cli.retention.cli_options import (
     AS_OF,
     kind_label,
 )
 from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION
+from wblqa_cli.words import fmt_date
 
 if TYPE_CHECKING:
     from wblqa_cli.retention.deadline import Deadline

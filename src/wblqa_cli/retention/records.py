@@ -20,7 +20,6 @@ from datetime import date, datetime
 from typing import Any
 
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import fmt_date
 from wblqa_cli.retention.deadline import (
     PENDING,
     Deadline,
@@ -30,6 +29,7 @@ from wblqa_cli.retention.deadline import (
     received_too_early,
 )
 from wblqa_cli.retention.rules import KINDS, QA_DOCUMENTS, Rules, load_rules
+from wblqa_cli.words import fmt_date
 
 RETAIN = "retain"
 DISPOSABLE = "disposable"
