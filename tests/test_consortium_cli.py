@@ -125,7 +125,9 @@ def test_check_junit_parses(invoke) -> None:  # type: ignore[no-untyped-def]
     ("args", "fragment"),
     [
         pytest.param(
-            ["--format", "xml"], "--format 'xml' is not one of table, json, junit", id="bad-format"
+            ["--format", "xml"],
+            "'xml' (--format) is not one of table, json, junit",
+            id="bad-format",
         ),
         pytest.param(
             ["--as-of", "31/02/2025"], "'31/02/2025' (--as-of) is not a valid date", id="bad-as-of"

@@ -196,19 +196,29 @@ def test_aqd_export_file_is_owner_only_even_when_forced_over_a_readable_file(
     no_leftovers(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("format_", "producer"), [("csv", "export_values"), ("json", "export_records")]
+)
 def test_aqd_export_that_fails_half_way_leaves_no_file(
-    invoke: Any, answered: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    invoke: Any,
+    answered: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    format_: str,
+    producer: str,
 ) -> None:
-    from wblqa_cli.aqd import cli_export as aqd
+    from wblqa_cli.aqd import export
     from wblqa_cli.errors import InputError
 
-    def half(stream: Any, *args: Any) -> int:
-        stream.write("centre,programme\n12345,603/1234/5\n")
+    real = getattr(export, producer)
+
+    def half(*args: Any) -> Any:
+        yield next(iter(real(*args)))  # a first row reaches the writer
         raise InputError("stopped half way")
 
-    monkeypatch.setattr(aqd, "_write_export", half)
-    out = tmp_path / "export.csv"
-    result = invoke("aqd", "export", "--year", YEAR, "-o", str(out))
+    monkeypatch.setattr(export, producer, half)
+    out = tmp_path / f"export.{format_}"
+    result = invoke("aqd", "export", "--year", YEAR, "--format", format_, "-o", str(out))
     assert result.exit_code == 2 and "stopped half way" in result.stderr
     assert not out.exists()
     no_leftovers(tmp_path)
