@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from _aqd_helpers import complete_document, register, write_json
+from wblqa_cli.errors import EXIT_STORE
 from wblqa_cli.store import migrations
 
 YEAR = "2025-26"
@@ -93,7 +94,7 @@ def test_a_newer_store_is_refused_by_every_command_and_left_alone(
     before = _digest(db_path)
     for args in (("db", "check"), ("centre", "list"), ("retention", "list")):
         result = invoke(*args)
-        assert result.exit_code == 2, result.output
+        assert result.exit_code == EXIT_STORE, result.output
         assert result.stderr.startswith("Error: ") and "newer wblqa" in result.stderr
         assert "Upgrade wblqa" in result.stderr and result.stdout == ""
     assert _digest(db_path) == before
@@ -149,7 +150,7 @@ def test_a_failed_migration_through_the_cli_is_a_message_and_changes_nothing(
     version, tables = _version_and_tables(db_path)
     _add_migration(monkeypatch, _broken)
     result = runner.invoke(app, ["centre", "list"])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == EXIT_STORE, result.output
     assert isinstance(result.exception, SystemExit)
     assert result.stderr.startswith("Error: Cannot open the store ")
     assert "half way" in result.stderr and "left as it was" in result.stderr

@@ -71,7 +71,7 @@ def backup(
     ),
 ) -> None:
     """Write a consistent copy of the store (safe while others use it)."""
-    from wblqa_cli.errors import InputError
+    from wblqa_cli.errors import InputError, StoreError
     from wblqa_cli.store.engine import backup_name, backup_sqlite
 
     s = state(ctx).store()
@@ -81,7 +81,10 @@ def backup(
             f"{s.location.display} is not a SQLite file; back it up with the server's own tools."
         )
     target = file.expanduser().resolve() if file else backup_name(source, "backup")
-    backup_sqlite(source, target)
+    try:
+        backup_sqlite(source, target)
+    except StoreError as exc:  # the store opened; the copy's target is what failed
+        raise InputError(exc.message, hint=exc.hint) from None
     _record_anchor(target)
     say(f"Backed up {safe(source)} to {safe(target)}.")
 
