@@ -295,7 +295,7 @@ def test_advise_interactive_asks_every_question(invoke, monkeypatch: pytest.Monk
         asked.append(text)
         return Answer(text)
 
-    monkeypatch.setattr(cmd, "require_tty", lambda what, alternative: None)
+    monkeypatch.setattr(cmd, "require_tty", lambda *_: None)
     monkeypatch.setattr(questionary, "confirm", confirm)
     result = invoke("consortium", "advise", "--json")
     assert result.exit_code == 0, result.output

@@ -52,23 +52,6 @@ def writer(stream: IO[str], *, excel: bool = False) -> Any:
     return csv.writer(stream, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
 
 
-def write_rows(
-    stream: IO[str],
-    header: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    *,
-    excel: bool = False,
-) -> int:
-    """Write ``header`` and every row (an iterable, read once), cells neutralised; the count."""
-    w = writer(stream, excel=excel)
-    w.writerow(header)
-    count = 0
-    for row in rows:
-        w.writerow([neutralise(c) for c in row])
-        count += 1
-    return count
-
-
 def _decoded(lines: Iterable[bytes], name: str) -> Iterator[str]:
     """Decode line by line, so that a bad byte is reported on its own line."""
     for number, raw in enumerate(lines, start=1):

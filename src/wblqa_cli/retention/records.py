@@ -40,28 +40,6 @@ DISPOSED = "disposed"
 LIST_STATUSES = (*STATUSES, DISPOSED)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """The status of one kind of record on a given day."""
-
-    kind: str
-    status: str
-    dispose_from: date | None
-    reason: str
-
-
-def status_on(found: Deadline | Undetermined, today: date, *, on_hold: bool = False) -> Outcome:
-    """``on-hold`` beats everything; then ``unknown``; then the dates decide."""
-    dispose_from = found.dispose_from if isinstance(found, Deadline) else None
-    if on_hold:
-        return Outcome(found.kind, ON_HOLD, dispose_from, "on hold until the hold is released")
-    if isinstance(found, Undetermined):
-        return Outcome(found.kind, UNKNOWN, None, found.reason)
-    if today >= found.dispose_from:
-        return Outcome(found.kind, DISPOSABLE, dispose_from, f"{found.because} ({found.source})")
-    return Outcome(found.kind, RETAIN, dispose_from, f"{found.because} ({found.source})")
-
-
 def status_name(dispose_from: date | None, today: date, *, on_hold: bool) -> str:
     """The status alone, for bulk paths that already hold ``dispose_from``."""
     if on_hold:
