@@ -577,3 +577,39 @@ def test_interrupt_during_centre_registration_says_nothing_was_saved(
     assert "Stopped. Nothing was saved this time." in result.stderr
     assert "saved" not in result.stderr.replace("Nothing was saved", "")
     assert invoke("centre", "list", "--json").stdout.strip() == "[]"
+
+
+# ------------------------------------------- the walk's lines: data, styled by the CLI
+
+
+def test_the_walk_hands_out_words_and_the_cli_styles_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aqd/interview.py builds no markup: a centre or title holding brackets reaches the
+    screen as typed, styled only by cli_sitting.walk_line."""
+    from wblqa_cli.aqd.interview import Shown
+
+    shown: list[Shown] = []
+    script = Script(interrupt_at=2)
+    iv = Interview(
+        bank=BANK,
+        programmes=[("A", "[red]Evil[/red] title")],
+        answers={},
+        save=lambda g: None,
+        out=shown.append,
+        ask=script,
+        centre_label="12345 [bold]North[/bold] \x1b[2J",
+    )
+    with pytest.raises(KeyboardInterrupt):
+        iv.run()
+    heading = next(s for s in shown if s.kind == "heading")
+    assert heading.text == "Centre 12345 [bold]North[/bold] \x1b[2J"  # the words, as stored
+    styles = ("[bold]", "[dim]", "[italic]", "[red]", "\n")
+    assert not any(s.text.startswith(styles) for s in shown), shown
+    line = walk_line(heading)
+    assert line.startswith("\n[bold]Centre 12345 \\[bold]North\\[/bold] \\x1b[2J")
+    assert line.endswith("[/bold]")
+    title = walk_line(Shown("heading", "Programme 1 of 1: A", "[red]Evil[/red] title"))
+    assert title == "\n[bold]Programme 1 of 1: A[/bold] \\[red]Evil\\[/red] title"
+    assert walk_line(Shown("refused", "[x]")) == "[red]\\[x][/red]"
+    assert (
+        walk_line(Shown("help", "Why", "Source: s")) == "[italic]Why[/italic]\n[dim]Source: s[/dim]"
+    )
