@@ -168,7 +168,16 @@ def test_each_concern_is_one_folder_with_its_commands(concern: str) -> None:
 CONCERNS = ("aqd", "consortium", "retention", "cycle", "registry", "status", "report", "admin")
 #: Top-level modules that belong to the command side: the root, what commands share,
 #: and the renderers (terminal, tables, streamed JSON, shell completion).
-COMMAND_GROUND = ("cli", "cli_common", "__main__", "output", "tables", "json_stream", "completion")
+COMMAND_GROUND = (
+    "cli",
+    "cli_common",
+    "__main__",
+    "output",
+    "table_fit",
+    "tables",
+    "json_stream",
+    "completion",
+)
 APPLICATION = ("gather",)
 #: Third-party libraries of the terminal: only the command side may use them.
 TERMINAL_LIBRARIES = ("typer", "click", "rich", "questionary", "prompt_toolkit")

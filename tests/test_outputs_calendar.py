@@ -1,4 +1,4 @@
-"""iCalendar files read by two independent parsers (the strict ``ical`` and ``icalendar``).
+"""iCalendar files read by independent parsers (the strict ``ical``, ``icalendar``, vobject).
 
 And the identity of each event: UIDs from the store's random id and what the
 event is about, never its date; SEQUENCE and LAST-MODIFIED from a stored change.
@@ -94,6 +94,19 @@ def test_method_publish_and_a_calendar_name() -> None:
     cal = Calendar.from_ical(data)
     assert str(cal["method"]) == "PUBLISH"
     assert str(cal["x-wr-calname"]) == "wblqa 2025-26: 12345 Gŵyr"
+    parse_both(data)
+
+
+def test_the_calendar_name_is_escaped_as_rfc_5545_text() -> None:
+    """X-WR-CALNAME is TEXT: a comma, semicolon or backslash in it is escaped (a reader
+    that splits on them, as vobject does, otherwise cut the name short)."""
+    name = "wblqa 2025-26: 12345, 67890 North; Vale\\Gŵyr"
+    data = build_calendar(obligations_for(plan((programme(),), Y, TODAY)), name=name)
+    unfolded = data.decode("utf-8").replace("\r\n ", "")
+    assert "X-WR-CALNAME:wblqa 2025-26: 12345\\, 67890 North\\; Vale\\\\Gŵyr\r\n" in unfolded
+    import vobject  # a third reader, the one that cut the name at its first comma
+
+    assert vobject.readOne(data.decode("utf-8")).contents["x-wr-calname"][0].value == name
     parse_both(data)
 
 

@@ -52,6 +52,40 @@ def test_any_text_reads_back_as_written(rows: list[list[str]]) -> None:
     assert back[1:] == [[neutralise(c) for c in row] for row in rows]
 
 
+def calc_import(text: str, separators: str = ",;\t") -> list[list[str]]:
+    """Rows as LibreOffice Calc's import dialog splits them with Comma, Semicolon and Tab
+    ticked (a fresh profile): any separator outside double quotes ends a field."""
+    rows, field, row, quoted, i = [], "", [], False, 0
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == '"' and text[i + 1 : i + 2] == '"':
+                field, i = field + '"', i + 1
+            elif c == '"':
+                quoted = False
+            else:
+                field += c
+        elif c == '"':
+            quoted = True
+        elif c in separators:
+            row.append(field)
+            field = ""
+        elif c == "\r" and text[i + 1 : i + 2] == "\n":
+            rows.append([*row, field])
+            row, field, i = [], "", i + 1
+        else:
+            field += c
+        i += 1
+    return rows
+
+
+def test_a_semicolon_or_tab_is_quoted_like_a_comma() -> None:
+    out = io.StringIO(newline="")
+    write_rows(out, ["a", "b", "c"], [["2026-03-02; 2026-07-15", "x\ty", "plain"]])
+    assert out.getvalue() == 'a,b,c\r\n"2026-03-02; 2026-07-15","x\ty",plain\r\n'
+    assert calc_import(out.getvalue())[1] == ["2026-03-02; 2026-07-15", "x\ty", "plain"]
+
+
 def test_excel_flavour_begins_with_a_bom() -> None:
     out = io.StringIO(newline="")
     write_rows(out, ["name"], [["Gŵyr"]], excel=True)
@@ -89,6 +123,37 @@ def test_export_csv_survives_cr_lf_quotes_and_non_ascii(invoke: Any, answered: A
     assert comment["comment"].startswith(NASTY)
     assert comment["answer"] == '\'=HYPERLINK("http://evil","x")'
     assert len({len(r) for r in rows}) == 1  # no row was split
+
+
+def test_export_keeps_a_multi_date_answer_in_one_cell(invoke: Any, tmp_path: Path) -> None:
+    register(invoke)
+    doc = complete_document()
+    code = next(iter(doc["programmes"]))
+    doc["programmes"][code]["programme.certification.expected-date"] = [
+        "2026-03-02",
+        "2026-07-15",
+    ]
+    done = invoke(
+        "aqd", "start", "--year", YEAR, "--answers", str(write_json(tmp_path / "a.json", doc))
+    )
+    assert done.exit_code == 0, done.output
+    text = invoke("aqd", "export", "--year", YEAR).stdout_bytes.decode("utf-8")
+    assert '"2026-03-02; 2026-07-15"' in text
+    rows = calc_import(text)  # as Calc splits it, the row keeps its columns
+    assert len({len(r) for r in rows}) == 1
+    out = tmp_path / "a.xlsx"
+    assert (
+        invoke("aqd", "export", "--year", YEAR, "--format", "xlsx", "-o", str(out)).exit_code == 0
+    )
+    _, cells = _cells(out)
+    header = [c.value for c in cells[0]]
+    by = {(r[2].value, r[5].value): dict(zip(header, r, strict=True)) for r in cells[1:]}
+    several = by[(code, "programme.certification.expected-date")]["answer"]
+    assert several.value == "2026-03-02; 2026-07-15" and several.data_type == "s"
+    one = by[(code, "programme.standardisation.date")]["answer"]
+    assert one.is_date and one.value == datetime(2025, 10, 1)  # a date answer: a date cell
+    at = by[(code, "programme.standardisation.date")]["answered_at"]
+    assert at.is_date and at.number_format.endswith('"UTC"')  # a workbook has no zones: said
 
 
 def test_export_csv_for_excel_to_a_file(invoke: Any, answered: Any, tmp_path: Path) -> None:
@@ -130,7 +195,7 @@ def test_export_xlsx_typed_cells_no_formula(invoke: Any, answered: Any, tmp_path
     assert comments["comment"] == NASTY.replace("\r", "") + "[2J"  # controls removed
     first = dict(zip(header, rows[1], strict=True))
     assert isinstance(first["answered_at"].value, datetime)
-    assert first["flagged"].value is False and first["answer"].value == "yes"
+    assert first["flagged"].value is False and first["answer"].value is True  # yes: a boolean
     assert ws.column_dimensions["G"].width > 20  # the question's wording is wide
     expected = len(answered["centre"]) + sum(len(p) for p in answered["programmes"].values())
     assert len(rows) == expected + 1

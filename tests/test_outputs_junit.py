@@ -1,4 +1,5 @@
-"""JUnit XML validated by independent clients: both schemas with xmlschema, and lxml.
+"""JUnit XML validated by independent clients: both schemas with xmlschema, and lxml;
+and read by a JUnit viewer (junit2html), which must show a warning as not passed.
 
 The schemas are committed under tests/data/junit/ with their licences (see
 its README): the Jenkins xUnit plugin's ``junit-10.xsd`` and the stricter
@@ -63,6 +64,37 @@ def test_a_failure_and_skips_are_valid_and_counted() -> None:
     assert len(root.findall(".//failure")) == 1
     out = suite.findtext("system-out") or ""
     assert "[fail] sv.delivery-sites-declared" in out and "Source:" in out
+
+
+def test_a_viewer_shows_warnings_as_not_passed() -> None:
+    """junit2html (as xunit-viewer) counted a warning as passed when it was a bare testcase."""
+    from dataclasses import replace
+
+    from junit2htmlreport.parser import Junit
+
+    report = check(build("formal", setter("delivery_sites_declared", value=False)), AS_OF)
+    results = list(report.results)
+    passed = [i for i, r in enumerate(results) if r.status == "pass"]
+    for i in passed[:3]:
+        results[i] = replace(results[i], status="warn")
+    results[passed[3]] = replace(results[passed[3]], status="waived")
+    report = replace(report, results=tuple(results))
+    s = report.summary()
+    assert (s["fail"], s["warn"], s["waived"]) == (1, 3, 1)
+    xml = junit_xml(report)
+    assert_valid(xml)
+    seen = Junit(xmlstring=xml)
+    (suite,) = seen.suites
+    outcomes = {c.name.split(":")[0]: c.outcome() for c in suite.all()}
+    assert sum(o == "passed" for o in outcomes.values()) == s["pass"]
+    assert sum(o == "failed" for o in outcomes.values()) == 1
+    assert sum(o == "skipped" for o in outcomes.values()) == s["warn"] + s["waived"] + s["n/a"]
+    warned = {r.id for r in report.results if r.status == "warn"}
+    assert {i for i, o in outcomes.items() if i in warned} == warned
+    assert all(outcomes[i] == "skipped" for i in warned)
+    cases = {c.name.split(":")[0]: c for c in suite.all()}
+    assert all((cases[i].skipped_msg or "").startswith("warning: ") for i in warned)
+    assert "warning: " in seen.html()  # the rendered report says so
 
 
 def test_control_characters_in_names_are_removed() -> None:

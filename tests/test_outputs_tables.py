@@ -96,7 +96,7 @@ def test_cycle_plan_xlsx_has_two_typed_sheets(invoke: Any, records: None, tmp_pa
     (p,) = programmes
     assert p["code"].value == "603/1234/5" and p["dcs_expiry"].value == datetime(2026, 3, 1)
     assert p["in_lsv_scope"].value is True and p["min_standards_verification"].value == 1
-    assert p["expected_certification"].value == "2026-06-30"
+    assert p["expected_certification"].value == datetime(2026, 6, 30)  # one date: a date cell
     ws, keys = _sheet(out, 1)
     assert ws.title == "Key dates"
     due = next(k for k in keys if k["key"].value == "aqd-deadline")

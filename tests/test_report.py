@@ -228,12 +228,16 @@ def test_cycle_agrees_with_cycle_plan_json(invoke, full_store, tmp_path) -> None
         assert row[0].startswith(p["code"]) and p["title"] in row[0]
         assert row[2] == ("in" if p["in_lsv_scope"] else "out")
         assert int(row[3]) == p["min_standards_verification"]
-        assert p["reason"] in row[4] and p["source"] in row[4]
+        # The reason is said once, in the numbered note the row refers to.
+        note = root.find(f".//li[@id='why-{row[4].removeprefix('note ')}']")
+        assert note is not None and p["reason"] in text_of(note) and p["source"] in text_of(note)
+    notes = section(root, "cycle").findall(".//ol[@class='notes']/li")
+    assert len(notes) == len({(p["reason"], p["source"]) for p in doc["programmes"]})
     assert "(expired)" in programmes[0][5] and "(expiring)" in programmes[1][5]
     assert [r[2] for r in key_dates] == [k["source"] for k in doc["key_dates"]]
     assert all(k["what"] in r[1] for r, k in zip(key_dates, doc["key_dates"], strict=True))
     circles = list(section(root, "cycle").iter(f"{SVG}circle"))
-    bars = [r for r in section(root, "cycle").iter(f"{SVG}rect") if r.get("height") == "12"]
+    bars = [r for r in section(root, "cycle").iter(f"{SVG}rect") if r.get("height") == "10"]
     assert len(circles) + len(bars) == len(doc["key_dates"])  # one mark per key date
 
 
@@ -274,7 +278,9 @@ def test_retention_agrees_with_status_and_list_json(invoke, full_store, tmp_path
     # LW4: received 1 Sep 2025, disposable from 25 Nov; LW5 from 24 Feb 2026 (12 weeks).
     by_month = {m[0]: int(m[1]) for m in months}
     assert by_month["Nov 2025"] == 1 and by_month["Feb 2026"] == 1 and sum(by_month.values()) == 2
-    chart = [t for t in part.iter(f"{SVG}text") if text_of(t).isdigit()]
+    chart = [  # the counts above the columns (a month's year, beneath it, is smaller)
+        t for t in part.iter(f"{SVG}text") if text_of(t).isdigit() and t.get("font-size") == "12"
+    ]
     assert [int(text_of(t)) for t in chart] == [int(m[1]) for m in months]
 
 
@@ -291,23 +297,34 @@ def test_sources_list_every_citation_in_data(invoke, full_store, tmp_path) -> No
     import tomllib
 
     from test_rules_data import DATA, _sources
+    from wblqa_cli.report.pack import DOCUMENTS
 
     _, root = _pack(invoke, tmp_path)
     sources = section(root, "sources")
-    shown = {(r[0], r[1]) for r in rows(sources.find(".//table"))}  # type: ignore[arg-type]
-    own = "".join(sources.find(".//ul").itertext())  # type: ignore[union-attr]
+    shown = {
+        (text_of(t.find("caption")), r[0])  # type: ignore[arg-type]
+        for t in sources.findall(".//table[@class='sources']")
+        for r in rows(t)
+    }
+    appendix = sources.find(".//details")
+    assert appendix is not None  # the rules files' keys: collapsed on screen, not printed
+    own = [r[2] for r in rows(appendix.find(".//table")) if r[0] == "wblqa default"]  # type: ignore[arg-type]
     own_defaults = 0
     for path in DATA.glob("*.toml"):
         for source in _sources(tomllib.loads(path.read_text(encoding="utf-8"))):
             for one in source.split(";"):
                 if one.strip() == "wblqa default":  # listed apart, never as a document
                     own_defaults += 1
-                    assert f"data/{path.name}" in own, path.name
+                    assert f"data/{path.name}" in " ".join(own), path.name
                     continue
                 document, _, heading = one.strip().partition(":")
-                assert (document, heading.strip()) in shown, (path.name, one)
+                assert (DOCUMENTS[document], heading.strip()) in shown, (path.name, one)
     assert own_defaults > 5
-    assert not any(document == "wblqa default" for document, _ in shown)
+    assert not any("wblqa default" in document for document, _ in shown)
+    sources.remove(appendix)
+    printed = text_of(sources)
+    assert "data/" not in printed and ".toml" not in printed  # words a verifier reads
+    assert "numbers or choices come from no guidance" in printed
 
 
 # -- options and errors ---------------------------------------------------------------------
@@ -422,3 +439,44 @@ def _iso_days(text: str) -> str:
 
     found = re.findall(r"\b(\d{1,2} [A-Z][a-z]+ \d{4})\b", text)
     return " ".join(datetime.strptime(d, "%d %B %Y").date().isoformat() for d in found)
+
+
+# -- a document people can act on (issue 27) -------------------------------------------------
+
+
+def test_everything_is_inside_main_and_the_commands_break_only_between_words(
+    invoke, full_store, tmp_path
+) -> None:
+    _, root = _pack(invoke, tmp_path)
+    main = root.find(".//body/main")
+    assert main is not None
+    assert [s.get("id") for s in main.findall("section")] == [
+        s.get("id") for s in root.iter("section")
+    ]
+    commands = [c for c in section(root, "actions").iter("code") if "cmd" in c.get("class", "")]
+    assert commands
+    for c in commands:  # one span a word; a word with no space never wraps (CSS: .w nowrap)
+        words = [w for w in c if w.tag == "span"]
+        assert " ".join(text_of(w) for w in words) == text_of(c)
+        assert all(w.get("class") == ("q" if " " in text_of(w) else "w") for w in words)
+
+
+def test_the_timeline_caption_is_true_for_what_is_drawn(invoke, full_store, tmp_path) -> None:
+    _, inside = _pack(invoke, tmp_path)
+    figure = section(inside, "cycle").find(".//figure")
+    assert figure is not None and "the dashed line is 6 October 2025" in text_of(figure)
+    assert [line for line in figure.iter(f"{SVG}line") if line.get("stroke-dasharray")]
+    _, outside = _pack(invoke, tmp_path, "--force", "--as-of", "2026-10-01")
+    figure = section(outside, "cycle").find(".//figure")
+    assert figure is not None and "dashed" not in text_of(figure)
+    assert "outside the year, so no line marks it" in text_of(figure)
+    assert not [line for line in figure.iter(f"{SVG}line") if line.get("stroke-dasharray")]
+
+
+def test_a_right_to_left_override_is_shown_not_obeyed(invoke, full_store, tmp_path) -> None:
+    reason = "Appeal \u202eLTR override\u202c lodged"
+    ok(invoke, "retention", "add", "LW9", "--programme", CODES[0], "--kind", "learner_work",
+       "--cohort", "2025-26", "--hold", reason)  # fmt: skip
+    text, root = _pack(invoke, tmp_path)
+    assert "\u202e" not in text and "\u202c" not in text
+    assert "Appeal \\u202eLTR override\\u202c lodged" in text_of(section(root, "retention"))

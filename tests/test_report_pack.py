@@ -115,9 +115,13 @@ def test_progress_bars_fill_the_answered_share() -> None:
     bars = [charts.Progress("Centre", 5, 20, 1), charts.Progress("x" * 80, 0, 0, 0)]
     root = _svg(charts.progress_bars("AQD", bars))
     filled = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == charts.FILL]
-    assert [float(r.get("width", 0)) for r in filled] == [105.0, 420.0]  # 5/20, and 0/0 is done
-    texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert "5/20, 1 flagged" in texts and any(t and t.endswith("…") for t in texts)
+    assert [float(r.get("width", 0)) for r in filled] == [85.0, 340.0]  # 5/20, and 0/0 is done
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert "5/20, 1 flagged" in texts
+    cut = [t for t in root.iter(f"{SVG}text") if t.find(f"{SVG}title") is not None]
+    assert len(cut) == 1  # the long label, cut with "…", its whole text in its <title>
+    assert cut[0].find(f"{SVG}title").text == "x" * 80  # type: ignore[union-attr]
+    assert (cut[0].find(f"{SVG}title").tail or "").endswith("…")  # type: ignore[union-attr]
 
 
 def test_columns_scale_to_the_largest_and_label_every_month() -> None:
@@ -126,7 +130,30 @@ def test_columns_scale_to_the_largest_and_label_every_month() -> None:
     heights = [float(r.get("height", 0)) for r in root.iter(f"{SVG}rect")]
     assert heights == [150.0, 75.0]  # no column for a zero month
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert texts == ["0", "Oct 2025", "4", "Nov 2025", "2", "Dec 2025"]
+    assert texts == ["0", "Oct", "2025", "4", "Nov", "2025", "2", "Dec", "2025"]
+
+
+def _inside(root: ElementTree.Element) -> None:
+    """Every label's measured extent lies within the drawing's viewBox."""
+    _, _, width, _ = (float(v) for v in (root.get("viewBox") or "").split())
+    for t in root.iter(f"{SVG}text"):
+        shown = (t.find(f"{SVG}title").tail if t.find(f"{SVG}title") is not None else t.text) or ""
+        size = float(t.get("font-size") or charts.SIZE)
+        extent = charts.text_width(shown, size)
+        x = float(t.get("x", 0))
+        left = x - extent / 2 if t.get("text-anchor") == "middle" else x
+        assert left >= 0 and left + extent <= width, (shown, left, extent, width)
+
+
+@given(st.lists(st.text(min_size=1, max_size=120), min_size=1, max_size=5))
+def test_every_label_is_drawn_inside_its_chart(labels: list[str]) -> None:
+    first, last = date(2025, 9, 1), date(2026, 8, 31)
+    spans = [charts.Span(label, first + timedelta(days=40 * i)) for i, label in enumerate(labels)]
+    _inside(_svg(charts.timeline("t", spans, first, last, last)))
+    _inside(
+        _svg(charts.progress_bars("p", [charts.Progress(x, 10**6, 10**6, 10**6) for x in labels]))
+    )
+    _inside(_svg(charts.columns("c", [Count(f"{x} 2025", 10**9) for x in labels])))
 
 
 def test_charts_escape_labels() -> None:

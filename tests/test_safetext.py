@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wblqa_cli.output import for_terminal
-from wblqa_cli.safetext import for_file, has_controls, visible_controls
+from wblqa_cli.safetext import for_file, for_page, has_controls, visible_controls
 
 
 def test_escape_sequences_are_shown_not_obeyed() -> None:
@@ -37,3 +37,31 @@ def test_no_control_survives(text: str) -> None:
     assert not has_controls(for_file(text))
     assert not has_controls(visible_controls(text))
     assert "\x1b" not in for_terminal(text)
+
+
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+INVISIBLE = "\u200b\u2060\ufeff\u00ad"
+
+
+def test_bidirectional_and_invisible_characters_are_shown_on_a_terminal() -> None:
+    assert visible_controls("edir\u202erevo") == "edir\\u202erevo"
+    assert all(has_controls(c) for c in BIDI + INVISIBLE)
+    shown = visible_controls(BIDI + INVISIBLE)
+    assert not any(c in shown for c in BIDI + INVISIBLE)
+    assert for_terminal("a\u2066b") == "a\\u2066b"
+
+
+def test_files_drop_them_and_the_pack_shows_them() -> None:
+    assert for_file(f"Appeal {BIDI}{INVISIBLE}lodged") == "Appeal lodged"
+    assert for_page("Appeal \u202eLTR\x1b") == "Appeal \\u202eLTR"  # ESC removed: HTML forbids it
+
+
+def test_joiners_that_scripts_and_emoji_need_are_kept() -> None:
+    text = "क्\u200dष \u200c 👩\u200d💻"
+    assert visible_controls(text) == text and for_file(text) == text
+
+
+def test_json_escapes_them() -> None:
+    from wblqa_cli.output import to_json
+
+    assert to_json("a\u202eb") == '"a\\u202eb"'

@@ -3,7 +3,7 @@
 In: a header row naming known columns; every error names the file, the line
 and the column. Out: the one CSV writer of the tool (:func:`writer`), RFC 4180
 as spreadsheets read it: UTF-8, a header row, rows ending in CRLF, any field
-holding a CR, LF, quote or comma quoted; formula-like cells neutralised as
+holding a CR, LF, quote, comma, semicolon or tab quoted; formula-like cells neutralised as
 OWASP advises (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR);
 and, for Excel, a byte-order mark first (``excel=True``), without which Excel
 on Windows reads UTF-8 as its ANSI code page.
@@ -12,11 +12,12 @@ on Windows reads UTF-8 as its ANSI code page.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from wblqa_cli.errors import InputError
 from wblqa_cli.safetext import for_file
@@ -39,17 +40,50 @@ def neutralise(cell: object) -> str:
 BOM = "\ufeff"
 
 
-def writer(stream: IO[str], *, excel: bool = False) -> Any:
-    """A ``csv.writer`` on ``stream`` writing RFC 4180 rows (CRLF; CR, LF, quote, comma quoted).
+#: A field holding any of these is quoted: RFC 4180's comma, quote, CR and LF, and also the
+#: semicolon and tab, which a spreadsheet's import dialog may split on as well (LibreOffice
+#: Calc ticks Comma, Semicolon and Tab in a fresh profile): several values in one cell
+#: ("2026-03-02; 2026-07-15") stay one cell whatever the separator chosen.
+_QUOTED = re.compile(r'[,;\t"\r\n]')
 
-    With ``excel`` the byte-order mark is written first. ``stream`` should not
+
+def quoted(field: str) -> str:
+    """One CSV field: as it is, or in double quotes (quotes doubled) if it holds a separator."""
+    if _QUOTED.search(field):
+        return '"' + field.replace('"', '""') + '"'
+    return field
+
+
+def _text(field: object) -> str:
+    return field if isinstance(field, str) else "" if field is None else str(field)
+
+
+class RowWriter:
+    """Writes rows of text fields as RFC 4180 lines ending in CRLF (:func:`quoted`)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.write = stream.write
+
+    def writerow(self, row: Iterable[object]) -> None:
+        fields = [quoted(_text(f)) for f in row]
+        if fields == [""]:  # a row of one empty field, not a blank line
+            fields = ['""']
+        self.write(",".join(fields) + "\r\n")
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def writer(stream: IO[str], *, excel: bool = False) -> RowWriter:
+    """A writer of RFC 4180 rows on ``stream`` (CRLF; a separator, quote or line break
+    quoted). With ``excel`` the byte-order mark is written first. ``stream`` should not
     translate newlines (``newline=""``, as :mod:`wblqa_cli.files` and
     :func:`wblqa_cli.output.data_stdout` give it).
     """
     if excel:
         stream.write(BOM)
-    # A CR or LF in the line terminator makes QUOTE_MINIMAL quote any field holding either.
-    return csv.writer(stream, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    return RowWriter(stream)
 
 
 def _decoded(lines: Iterable[bytes], name: str) -> Iterator[str]:

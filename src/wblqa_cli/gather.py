@@ -216,6 +216,7 @@ def status(
     that already holds the AQD ``details`` (from :func:`aqd_details`) passes them.
     """
     from wblqa_cli.status.actions import build
+    from wblqa_cli.store.centres import list_centres
 
     plan = verification_plan(s, year, today, centre)
     return build(
@@ -224,6 +225,7 @@ def status(
         progress_of(aqd_details(s, year, centre) if details is None else details),
         arrangement_health(s, today),
         retention_summary(s, today),
+        several_centres=len(list_centres(s)) > 1,
     )
 
 

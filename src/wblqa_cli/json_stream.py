@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from wblqa_cli.output import JSON_CONTROLS, data_stdout, json_default, to_json
+from wblqa_cli.output import data_stdout, escaped_json, json_default, to_json
 
 
 class Streamed:
@@ -45,7 +45,7 @@ def _fast_json(value: object) -> str:
     except TypeError:  # orjson.JSONEncodeError: e.g. a key that is not text, a huge number
         return to_json(value)
     # orjson escapes C0 as json does; DEL, C1 and the line separators as to_json does.
-    return JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return escaped_json(text)
 
 
 def _json_chunks(value: object, level: int) -> Iterator[str]:

@@ -26,13 +26,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any
 
-from wblqa_cli.safetext import has_controls, visible_controls
+from wblqa_cli.safetext import FORMAT_CHARACTERS, has_controls, visible_controls
 
 # Kept importable from here until store/ imports them from wblqa_cli.words (issue 21's
 # store side): the store may not import this module.
@@ -57,8 +57,13 @@ def json_default(value: object) -> object:
 
 
 def to_json(document: object) -> str:
-    """JSON with every control character escaped (json escapes C0; DEL and C1 here too)."""
-    text = json.dumps(document, default=json_default, ensure_ascii=False, indent=2)
+    """JSON with every control character escaped (json escapes C0; DEL, C1 and the
+    format characters of :mod:`wblqa_cli.safetext` here too)."""
+    return escaped_json(json.dumps(document, default=json_default, ensure_ascii=False, indent=2))
+
+
+def escaped_json(text: str) -> str:
+    """JSON text (C0 already escaped) with DEL, C1 and the format characters escaped too."""
     return JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -114,7 +119,8 @@ def print_json(document: object) -> None:
     out.flush()
 
 
-JSON_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+# DEL, C1 and the format characters (a right-to-left override…) as \uNNNN: data kept, never obeyed.
+JSON_CONTROLS = re.compile(f"[\x7f-\x9f{FORMAT_CHARACTERS}]")
 # The program's own style vocabulary; any other bracket in a message is text,
 # so a value that slipped in unescaped can at worst be bold, never a link.
 _STYLE_WORDS = r"(?:bold|dim|italic|underline|red|yellow|green|cyan|blue|magenta|white)"
@@ -161,11 +167,27 @@ def styled(markup: str) -> Text:
 
 
 def console() -> Console:
-    return _safe_console_class()(highlight=False)
+    return _safe_console_class()(highlight=False, width=_natural_width(sys.stdout))
 
 
 def err_console() -> Console:
-    return _safe_console_class()(stderr=True, highlight=False)
+    return _safe_console_class()(stderr=True, highlight=False, width=_natural_width(sys.stderr))
+
+
+#: Wide enough that nothing is wrapped: a table piped to a file or to grep keeps its rows whole.
+NATURAL_WIDTH = 10_000
+
+
+def _natural_width(stream: IO[str]) -> int | None:
+    """``None`` (rich asks the terminal, or ``COLUMNS``), or :data:`NATURAL_WIDTH` when
+    ``stream`` is not a terminal and no ``COLUMNS`` is set: piped output is not wrapped
+    to the width of whatever terminal the command was typed in."""
+    import os
+
+    if "COLUMNS" in os.environ:
+        return None
+    isatty = getattr(stream, "isatty", None)
+    return None if isatty is not None and isatty() else NATURAL_WIDTH
 
 
 @cache
@@ -202,30 +224,63 @@ def _safe_console_class() -> type[Console]:
     return SafeConsole
 
 
-def table(*columns: str, title: str | None = None) -> Table:
-    """A table whose ``str`` cells are data: markup escaped, controls shown."""
-    made: Table = _safe_table_class()(*columns, title=title)
+def table(*columns: str, title: str | None = None, whole: Collection[str] = ()) -> Table:
+    """A table whose ``str`` cells are data: markup escaped, controls shown.
+
+    The cells of the ``whole`` columns (ids, codes, statuses: what a user types
+    back into a command or greps for) are never cut or wrapped; the other
+    columns wrap around them, and no column ends in "…".
+    """
+    made: Table = _safe_table_class()(*columns, title=title, whole=whole)
     return made
 
 
 @cache
 def _safe_table_class() -> type[Any]:
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
+    from rich.text import Text
+
+    def width(cell: Any) -> int:
+        if isinstance(cell, str):
+            return max(map(cell_len, visible_controls(bounded(cell)).splitlines() or [""]))
+        return cell.cell_len if isinstance(cell, Text) else 0
 
     class SafeTable(Table):
-        def __init__(self, *columns: str, title: str | None = None) -> None:
+        def __init__(
+            self, *columns: str, title: str | None = None, whole: Collection[str] = ()
+        ) -> None:
             super().__init__(
                 title=None if title is None else safe(title),
                 box=box.SIMPLE_HEAD,
                 title_justify="left",
                 show_edge=False,
             )
-            for column in columns:
-                self.add_column(safe(column))
+            if set(whole) - set(columns):
+                raise ValueError(f"not columns of this table: {sorted(set(whole) - set(columns))}")
+            self.whole = [i for i, name in enumerate(columns) if name in whole]
+            for i, column in enumerate(columns):
+                keep = i in self.whole
+                self.add_column(
+                    safe(column),
+                    no_wrap=keep,
+                    overflow="fold",
+                    min_width=width(column) if keep else None,
+                )
 
         def add_row(self, *cells: Any, **kwargs: Any) -> None:
+            for i in self.whole:
+                if i < len(cells):
+                    column = self.columns[i]
+                    column.min_width = max(column.min_width or 0, width(cells[i]))
             super().add_row(*(safe(c) if isinstance(c, str) else c for c in cells), **kwargs)
+
+        def __rich_console__(self, console: Any, options: Any) -> Any:
+            from wblqa_cli.table_fit import fitted
+
+            with fitted(self.columns, options.max_width):
+                yield from super().__rich_console__(console, options)
 
     return SafeTable
 

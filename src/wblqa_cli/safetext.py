@@ -11,24 +11,36 @@ One place decides what a control character becomes:
   them, because strict parsers refuse the whole file otherwise.
 
 What counts as a control character: C0 (U+0000–U+001F) except the kept
-whitespace, DEL (U+007F) and C1 (U+0080–U+009F). Pure: no rich, no terminal.
+whitespace, DEL (U+007F) and C1 (U+0080–U+009F); and the invisible format
+characters that can disguise text: the bidirectional marks, embeddings,
+overrides and isolates (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069, which
+can make a reason read backwards), zero-width and invisible characters
+(U+200B, U+2060–U+2064, U+FEFF, U+180E, U+00AD, U+206A–U+206F, U+FFF9–U+FFFB)
+and the line and paragraph separators (U+2028/9). A terminal and the visit
+pack show these as ``\u202e``; files drop them. Zero-width (non-)joiners
+(U+200C/D) stay: scripts and emoji need them. Pure: no rich, no terminal.
 """
 
 from __future__ import annotations
 
 import re
 
-# C0 except tab and newline, DEL, C1.  CR is a control here: on a terminal it
-# moves the cursor back over what was printed, in a file it splits lines.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROLS_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0, DEL, C1 (CR is a control here: on a terminal it moves the cursor back over
+# what was printed, in a file it splits lines); then the invisible format characters.
+_C0_C1 = "\x00-\x1f\x7f-\x9f"
+FORMAT_CHARACTERS = (
+    "\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+)
+_CONTROLS_ALL = re.compile(f"[{_C0_C1}{FORMAT_CHARACTERS}]")
+_C0_C1_ONLY = re.compile(f"[{_C0_C1}]")
 # Never text in a file: lone surrogates (no UTF-8 for them) and the two non-characters
 # XML 1.0 excludes.
 _NOT_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def _visible(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 and code != 0xAD else f"\\u{code:04x}"
 
 
 def has_controls(text: str, *, keep: str = "\t\n") -> bool:
@@ -37,21 +49,32 @@ def has_controls(text: str, *, keep: str = "\t\n") -> bool:
 
 
 def visible_controls(text: str, *, keep: str = "\t\n") -> str:
-    """Every control character not in ``keep`` written out as ``\\xNN``."""
+    """Every control character not in ``keep`` written out as ``\\xNN`` (a format
+    character as ``\\uNNNN``)."""
     if not _CONTROLS_ALL.search(text):
         return text
     return _CONTROLS_ALL.sub(lambda m: m.group() if m.group() in keep else _visible(m), text)
 
 
+def for_page(text: object) -> str:
+    """Text for an HTML page (the visit pack): control characters removed (HTML forbids
+    them), format characters shown as ``\\u202e`` so that nothing reads reversed."""
+    value = _removed(str(text), _C0_C1_ONLY, "\t\n")
+    return visible_controls(value)
+
+
 def for_file(text: object, *, keep: str = "\t\n") -> str:
-    """Text for a file format that refuses control characters: they are removed.
+    """Text for a file format: control and format characters removed.
 
     So are lone surrogates and U+FFFE/U+FFFF, which no UTF-8 file or XML
     document may hold.
     """
-    value = str(text)
+    return _removed(str(text), _CONTROLS_ALL, keep)
+
+
+def _removed(value: str, pattern: re.Pattern[str], keep: str) -> str:
     if _NOT_TEXT.search(value):
         value = _NOT_TEXT.sub("", value)
-    if not _CONTROLS_ALL.search(value):
+    if not pattern.search(value):
         return value
-    return _CONTROLS_ALL.sub(lambda m: m.group() if m.group() in keep else "", value)
+    return pattern.sub(lambda m: m.group() if m.group() in keep else "", value)

@@ -117,12 +117,12 @@ def _csv_cell(kind: str, value: object) -> object:
         return found.isoformat(timespec="seconds") if found else ""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
+    if isinstance(value, (list, tuple)):  # several values in one cell, as the xlsx writes them
+        return "; ".join(str(_csv_cell(kind, v)) for v in value)
     if value is True:
         return "yes"
     if value is False:
         return "no"
-    if isinstance(value, list):  # several values in one cell, as the workbook writes them
-        return "; ".join(str(_csv_cell(kind, v)) for v in value)
     return value
 
 

@@ -10,9 +10,11 @@ as one).
 
 Every sheet has its header row frozen, an autofilter over the whole table
 and column widths from the longest value seen (within bounds). Dates are
-date cells, times are date-time cells (UTC), yes/no are booleans where the
-column says so (a word in a date column, such as ``pending``, stays a word),
-numbers are numbers; everything else is a text cell, whatever
+date cells, times are date-time cells shown with "UTC" after them, yes/no are
+booleans where the column says so (a word in a date column, such as
+``pending``, stays a word), numbers are numbers; a ``value`` column (an AQD
+answer) types each cell by its value: a boolean, a date, one date of a list,
+or several dates as text ("2026-03-02; 2026-07-15"); everything else is a text cell, whatever
 it looks like (``=HYPERLINK(...)`` stays the text it was typed as). Control
 characters are removed (:func:`wblqa_cli.safetext.for_file`).
 """
@@ -28,13 +30,14 @@ from typing import IO, Any, Literal
 from wblqa_cli.errors import InputError
 from wblqa_cli.safetext import for_file
 
-Kind = Literal["text", "date", "datetime", "int", "bool"]
+Kind = Literal["text", "date", "datetime", "int", "bool", "value"]
 
 #: The most rows an Excel sheet holds, header included.
 MAX_ROWS = 1_048_576
 MIN_WIDTH, MAX_WIDTH = 8, 60
 DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+#: Excel has no time zones: every time is UTC, and its cells say so.
+DATETIME_FORMAT = 'yyyy-mm-dd hh:mm:ss "UTC"'
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,21 @@ def _text(value: object) -> str:
     return for_file(value)
 
 
+def _typed(value: object) -> tuple[Kind, object]:
+    """The kind of cell a value of a ``value`` column is written as, and what is written."""
+    if isinstance(value, bool):
+        return "bool", value
+    if isinstance(value, datetime):
+        return "datetime", value
+    if isinstance(value, date):
+        return "date", value
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1:
+            return _typed(value[0])
+        return "text", "; ".join(v.isoformat() if isinstance(v, date) else _text(v) for v in value)
+    return "text", value
+
+
 class _Writer:
     """One worksheet being written, row by row; widths measured on the way."""
 
@@ -123,6 +141,8 @@ class _Writer:
             if value is None or value == "":
                 continue
             kind = c.kind
+            if kind == "value":
+                kind, value = _typed(value)
             if kind == "date" and not isinstance(value, date) and not _iso_date(value):
                 kind = "text"  # a word in a date column, e.g. "pending"
             if kind == "date":
@@ -130,7 +150,7 @@ class _Writer:
                 width = 11
             elif kind == "datetime":
                 ws.write_datetime(r, i, as_datetime(value), self.formats["datetime"])
-                width = 20
+                width = 24
             elif kind == "bool":
                 ws.write_boolean(r, i, bool(value))
                 width = 6

@@ -49,7 +49,7 @@ def audit(
     elif not found:
         say("No audit entries match.")
     else:
-        t = table("#", "When (UTC)", "Who", "Action", "Entity", "Id", "What")
+        t = table("#", "When (UTC)", "Who", "Action", "Entity", "Id", "What", whole=("#", "Action"))
         for e in found:
             t.add_row(str(e.id), f"{e.at:%Y-%m-%d %H:%M:%S}", e.user, e.action, e.entity,
                       e.entity_id, e.summary)  # fmt: skip

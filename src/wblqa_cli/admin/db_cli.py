@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import typer
@@ -127,7 +128,7 @@ def copy(
     if json:
         print_json(report.as_json())
         return
-    t = table("Table", "Source rows", "Copied rows")
+    t = table("Table", "Source rows", "Copied rows", whole=("Table",))
     for row in report.tables:
         t.add_row(row.table, str(row.source), str(row.target))
     console().print(t)
@@ -136,7 +137,7 @@ def copy(
         f"in {report.seconds:.1f} s; every count matches and the audit chain "
         f"({plural(report.audit_entries, 'entry', 'entries')}) verifies."
     )
-    say(f"Use it with --db '{safe(report.target)}' or WBLQA_DB.")
+    say(f"Use it with --db {safe(shlex.quote(report.target))} or WBLQA_DB.", wrap=False)
 
 
 @app.command("grant")

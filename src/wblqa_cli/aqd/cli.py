@@ -53,8 +53,9 @@ def questions(json: bool = JSON_OPTION) -> None:
     if json:
         print_json([q.as_json() for q in bank.questions])
         return
-    t = table("Id", "Type", "Question", title=f"AQD question bank {bank.version}")
-    t.columns[0].no_wrap = True
+    t = table(
+        "Id", "Type", "Question", title=f"AQD question bank {bank.version}", whole=("Id", "Type")
+    )
     section = None
     for q in bank.questions:
         if q.section != section:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
 
@@ -69,11 +69,34 @@ def export(
             count = records.n
         else:
             values = export_values(bank, academic_year.label, found[1], rows)
-            cols = columns(*EXPORT_COLUMNS, answered_at="datetime", flagged="bool")
+            if fmt == Format.XLSX:
+                values = _typed(bank, values)
+            cols = columns(*EXPORT_COLUMNS, answer="value", answered_at="datetime", flagged="bool")
             sheet = Sheet("AQD answers", cols, _Counted(values, p.advance))
             count = write_table(fmt, [sheet], output, force=force, excel=excel)
     if output is not None:
         say(f"Exported {count} answers to {safe(output)}.")
+
+
+def _typed(bank: Any, rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Rows whose answer is a date (or dates) where its question asks for one, so that the
+    workbook holds date cells; a yes/no answer is a boolean already."""
+    from datetime import date
+
+    from wblqa_cli.aqd.export import EXPORT_COLUMNS
+
+    qid, answer = EXPORT_COLUMNS.index("question_id"), EXPORT_COLUMNS.index("answer")
+    for row in rows:
+        q, value = bank.get(row[qid]), row[answer]
+        if q is not None and q.type in ("date", "dates") and value:
+            try:
+                days = [
+                    date.fromisoformat(v) for v in (value if isinstance(value, list) else [value])
+                ]
+            except (TypeError, ValueError):  # an answer kept as it was typed stays text
+                days = value
+            row = (*row[:answer], days, *row[answer + 1 :])
+        yield row
 
 
 class _Counted(Iterable[T]):

@@ -96,7 +96,7 @@ def list_(
     if not groups:
         say(f"No groups for {academic_year}. Make one with: wblqa aqd group add NAME CODE...")
         return
-    t = table("Group", "Programmes", "Answers")
+    t = table("Group", "Programmes", "Answers", whole=("Group",))
     for g, ms in groups.items():
         t.add_row(g, ", ".join(ms) or "—", str(counts.get(g, 0)))
     console().print(t)

@@ -174,7 +174,7 @@ def _print_progress(v: _View, today: dt.date) -> None:
     for name, members in v.groups.items():
         names = safe(", ".join(members)) or "no programmes"
         say(f"  Group {safe(name)}: {names} (answers given once).")
-    t = table("Scope", "Title", "Answered", "Missing", "Flagged")
+    t = table("Scope", "Title", "Answered", "Missing", "Flagged", whole=("Scope", "Answered"))
     for sc in v.scopes:
         t.add_row(
             sc.programme or "Centre",

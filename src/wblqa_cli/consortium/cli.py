@@ -38,13 +38,18 @@ def _render(report: Report, fmt: Format) -> None:
 
         data_stdout().write(junit_xml(report))
     else:
-        t = table("Status", "Check", "What we found / what to do", "Source; strength")
-        t.columns[1].overflow = "fold"  # a check id is never cut short
+        # The check's id on a line of its own (never broken: it is one word), then what
+        # was found and the source: readable at 80 columns, the id whole to grep for.
+        t = table("Status", "Check: what we found, what to do; source", whole=("Status",))
         for status in STATUSES:
             for r in report.results:
                 if r.status == status:
                     label = styled(f"[{_STYLE[status]}]{_LABEL[status]}[/]")
-                    t.add_row(label, f"{r.id}\n{r.title}", r.message, r.source_text())
+                    found = styled(
+                        f"[bold]{safe(r.id)}[/bold] ({safe(r.title)})\n{safe(r.message)}\n"
+                        f"[dim]Source: {safe(r.source_text())}[/dim]"
+                    )
+                    t.add_row(label, found)
         console().print(t)
         say(report.summary_line())
         say(report.apply_by_text())
@@ -234,7 +239,16 @@ def list_(ctx: typer.Context, json: bool = JSON_OPTION) -> None:
     if not arrangements:
         say("No arrangements stored. Store one with: wblqa consortium import FILE")
         return
-    t = table("Name", "Model", "Year", "Delivery start", "Apply by", "Submitted", "Approved")
+    t = table(
+        "Name",
+        "Model",
+        "Year",
+        "Delivery start",
+        "Apply by",
+        "Submitted",
+        "Approved",
+        whole=("Model", "Year"),
+    )
     for a in arrangements:
         t.add_row(
             a.name,
@@ -285,7 +299,7 @@ def diff(
     if not result.changes:
         say("No changes.")
         return
-    t = table("Needs", "Change", "Subject", "Detail", "Source")
+    t = table("Needs", "Change", "Subject", "Detail", "Source", whole=("Needs",))
     for c in sorted(result.changes, key=lambda c: NEEDS.index(c.needs)):
         t.add_row(c.needs, c.change, c.subject, c.detail, c.source)
     console().print(t)

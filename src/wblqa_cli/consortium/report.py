@@ -104,7 +104,10 @@ class Report:
 def junit_xml(report: Report, *, hostname: str | None = None) -> str:
     """The report as JUnit XML that CI servers read: one testcase per check.
 
-    A failed check is a ``failure``, an n/a or waived one is ``skipped``; every
+    A failed check is a ``failure``; a warning, an n/a or a waived one is
+    ``skipped``, its message starting ``warning:``, ``n/a:`` or ``waived:``, so
+    that a viewer (junit2html, xunit-viewer) shows it as not passed without
+    failing the build, as ``wblqa`` exits 0 on warnings; every
     check's status, message and source is also a line of the suite's
     ``system-out`` (the strict schema allows no output inside a testcase).
     Valid against the Jenkins xUnit ``junit-10.xsd`` and the stricter Apache
@@ -133,7 +136,7 @@ def junit_xml(report: Report, *, hostname: str | None = None) -> str:
         tests=str(len(report.results)),
         failures=str(s["fail"]),
         errors="0",
-        skipped=str(s["n/a"] + s["waived"]),
+        skipped=str(s["warn"] + s["n/a"] + s["waived"]),
         time="0",
     )
     props = ET.SubElement(suite, "properties")
@@ -157,8 +160,9 @@ def junit_xml(report: Report, *, hostname: str | None = None) -> str:
         if r.status == "fail":
             failure = ET.SubElement(case, "failure", message=message, type="prerequisite")
             failure.text = f"{message}\nSource: {text(r.source_text())}"
-        elif r.status in ("n/a", "waived"):
-            skipped = ET.SubElement(case, "skipped", message=f"{r.status}: {message}")
+        elif r.status in ("warn", "n/a", "waived"):
+            said = "warning" if r.status == "warn" else r.status
+            skipped = ET.SubElement(case, "skipped", message=f"{said}: {message}")
             skipped.text = f"{message}\nSource: {text(r.source_text())}"
         lines.append(
             f"[{r.status}] {r.id}: {message}\n    Source: {text(r.source_text())}"

@@ -328,7 +328,7 @@ def build_calendar(
     the DTSTAMP of every event (default: now, UTC). Two obligations with the
     same ``uid_key`` are a ``ValueError``.
     """
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Alarm, Calendar, Event, vText
 
     stamp = stamp or datetime.now(UTC)
     cal = Calendar()
@@ -336,7 +336,8 @@ def build_calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", for_file(name, keep=""))
+    # TEXT as RFC 5545 3.3.11 escapes it (a comma, semicolon or backslash in a centre's name).
+    cal.add("x-wr-calname", vText(for_file(name, keep="")))
     seen: set[str] = set()
     for ob in sorted(obligations, key=lambda o: (o.date, o.uid_key)):
         if ob.uid_key in seen:

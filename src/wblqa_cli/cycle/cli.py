@@ -90,9 +90,15 @@ def _write_xlsx(p: Plan, output: Path | None, force: bool) -> None:
 
 def _say_programmes(p: Plan) -> None:
 
-    t = table("Code", "Programme (sector)", "LSV", "Min SV", "DCS expiry", "Certification")
-    for column in (0, 2, 3, 4):
-        t.columns[column].no_wrap = True
+    t = table(
+        "Code",
+        "Programme (sector)",
+        "LSV",
+        "Min SV",
+        "DCS expiry",
+        "Certification",
+        whole=("Code", "LSV", "Min SV"),
+    )
     for pp in p.programmes:
         s = pp.scope
         sector = (

@@ -30,6 +30,7 @@ PROGRAMME_COLUMNS = columns(
     in_lsv_scope="bool",
     min_standards_verification="int",
     dcs_expiry="date",
+    expected_certification="value",  # one date: a date cell; several: "date; date" text
 )
 KEY_DATE_COLUMNS = columns(
     "date",
@@ -59,7 +60,7 @@ def _programmes(p: Plan) -> Iterator[tuple[object, ...]]:
             s.rule.activity,
             pp.dcs_expiry,
             pp.dcs_status,
-            ", ".join(d.isoformat() for d in pp.expected_certification),
+            list(pp.expected_certification),
             "; ".join(pp.warnings),
             s.reason,
             s.rule.source,

@@ -147,7 +147,14 @@ def _say_areas() -> None:
     from wblqa_cli.cycle.areas import load_areas
 
     areas = load_areas()
-    t = table("Area", "Name", "Also", "Counts as", title="Sector subject areas (--sector)")
+    t = table(
+        "Area",
+        "Name",
+        "Also",
+        "Counts as",
+        title="Sector subject areas (--sector)",
+        whole=("Area",),
+    )
     for a in areas.areas:
         t.add_row(a.code, a.name, ", ".join(a.also), a.sector or "")
     console().print(t)
@@ -156,13 +163,27 @@ def _say_areas() -> None:
 
 def _say_sectors(rules: CycleRules, groups: Sequence[SectorGroup]) -> None:
     listed = rules.listed_group
-    t = table("Group", "Name", "Listed as", "Titles", title="Sector groups not in LSV scope")
+    t = table(
+        "Group",
+        "Name",
+        "Listed as",
+        "Titles",
+        title="Sector groups not in LSV scope",
+        whole=("Group",),
+    )
     for g in groups:
         t.add_row(g.code, g.name, g.source_name, str(len(g.titles)))
     console().print(t)
     say(f"Each: {listed.minimum_text} a year, no LSV. Source: {listed.source}")
     say("")
-    t = table("Sector", "Name", "LSV scope", "At least", title="Named sectors (--sector)")
+    t = table(
+        "Sector",
+        "Name",
+        "LSV scope",
+        "At least",
+        title="Named sectors (--sector)",
+        whole=("Sector",),
+    )
     for s in rules.sectors.values():
         t.add_row(
             s.key,

@@ -66,7 +66,7 @@ def list_(ctx: typer.Context, json: bool = JSON_OPTION) -> None:
     if not centres:
         say("No centres yet. Add one with: wblqa centre add NUMBER --name NAME")
         return
-    t = table("Number", "Name", "Programmes")
+    t = table("Number", "Name", "Programmes", whole=("Number",))
     for c in centres:
         t.add_row(c.number, c.name, str(counts.get(c.number, 0)))
     say_table(t)
@@ -98,7 +98,7 @@ def show(
     if not programmes:
         say("No programmes yet. Add one with: wblqa programme add CODE --title TITLE")
         return
-    t = table("Code", "Title", "Sector", "DCS expiry", "Expected certification")
+    t = table("Code", "Title", "Sector", "DCS expiry", "Expected certification", whole=("Code",))
     for p in programmes:
         t.add_row(
             p.code,

@@ -102,7 +102,16 @@ def list_(
     if not programmes:
         say("No programmes yet. Add one with: wblqa programme add CODE --title TITLE")
         return
-    t = table("Code", "Title", "Centre", "Sector", "DCS expiry", "Expected certification", "Years")
+    t = table(
+        "Code",
+        "Title",
+        "Centre",
+        "Sector",
+        "DCS expiry",
+        "Expected certification",
+        "Years",
+        whole=("Code", "Centre"),
+    )
     for p in programmes:
         t.add_row(
             p.code,

@@ -49,7 +49,7 @@ def show(ctx: typer.Context, code: str = CODE, json: bool = JSON_OPTION) -> None
     say(f"[bold]{safe(programme.code)}[/bold] {safe(programme.title)}")
     centre, sector = safe(programme.centre_number or "—"), safe(programme.sector_shown or "none")
     say(f"Centre {centre} · sector {sector} · {_years(programme)}")
-    t = table("Year", "Fact", "Value", "Set by")
+    t = table("Year", "Fact", "Value", "Set by", whole=("Year",))
     for f in sorted(facts, key=lambda f: (f.year, f.question)):
         t.add_row(f.year, f.question, shown(f.value), f.set_by or "—")
     if facts:

@@ -29,7 +29,8 @@ def report(
     flagged answers, the verification cycle and key dates, collaborative
     arrangements, retention, and the source of every rule; charts are inline
     SVG with tables beside them. Nothing is fetched from anywhere: it opens
-    offline. Print it from a browser for PDF (A4, one section a page).
+    offline. Print it from a browser for PDF (A4: the cover on its own page,
+    then the sections, headings kept with what follows).
     """
     from wblqa_cli.report.cli_collect import collect
     from wblqa_cli.report.render import render

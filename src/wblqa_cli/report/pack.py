@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from wblqa_cli.rules import table
+from wblqa_cli.rules import WBLQA_DEFAULT, table
 
 if TYPE_CHECKING:
     from wblqa_cli.consortium.model import Arrangement
@@ -143,6 +143,68 @@ def citations(files: Mapping[str, Any]) -> list[Citation]:
                 if where not in places:
                     places.append(where)
     return [Citation(d, s, tuple(w)) for (d, s), w in sorted(used.items())]
+
+
+#: The guidance each short name in ``data/`` stands for, as a verifier would name it.
+DOCUMENTS = {
+    "wbl-qa-model-2024-25": "Pearson, “How does the Work-Based Learning Quality Assurance "
+    "model work?” (2024-25)",
+    "btec-collab-guide-1.1": "Pearson, “BTEC Centre Guide to Collaborative Arrangements for "
+    "vocational qualifications”, version 1.1 (September 2024)",
+    "pearson-support": "Pearson's public support pages (a secondary source: a rule from them "
+    "only ever warns)",
+    "ofqual-ssa": "Ofqual's Sector Subject Areas (the names programmes' sectors are written in)",
+}
+
+#: What each rules file holds, in words: (one, several).
+AREAS = {
+    "aqd.toml": ("the AQD window and deadline", "the AQD window and deadlines"),
+    "aqd_questions.toml": ("AQD question", "AQD questions"),
+    "aqd_checks.toml": ("check of AQD dates", "checks of AQD dates"),
+    "consortium.toml": ("collaborative-arrangement check", "collaborative-arrangement checks"),
+    "retention.toml": ("retention rule", "retention rules"),
+    "verification.toml": ("verification-cycle rule", "verification-cycle rules"),
+    "sectors.toml": ("sector group out of LSV scope", "sector groups out of LSV scope"),
+    "sector_subject_areas.toml": ("the list of sector subject areas", "sector subject areas"),
+    "dates.toml": ("the range of dates wblqa accepts", "the range of dates wblqa accepts"),
+    "report.toml": ("setting of this pack", "settings of this pack"),
+    "status.toml": ("setting of the status screen", "settings of the status screen"),
+}
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """A section of a source document and, in words, what wblqa uses it for."""
+
+    section: str
+    supports: str
+
+
+def supports(places: Sequence[str]) -> str:
+    """``data/x.toml …`` places as a verifier reads them: ``16 AQD questions; 2 …``."""
+    counts: dict[str, int] = {}
+    for place in places:
+        name = place.removeprefix("data/").split(" ", 1)[0]
+        counts[name] = counts.get(name, 0) + 1
+    said = []
+    for name, n in counts.items():
+        one, several = AREAS.get(name, (f"setting of {name}", f"settings of {name}"))
+        whole = n == 1 and one.startswith("the ")  # "the AQD window", not "1 the AQD window"
+        said.append(one if whole else f"{n} {one if n == 1 else several}")
+    return "; ".join(said)
+
+
+def sources_in_words(found: Sequence[Citation]) -> list[tuple[str, list[SourceRow]]]:
+    """Each cited document (by title) with its sections and what each supports; wblqa's
+    own defaults are left out (the pack counts them apart)."""
+    by_document: dict[str, list[SourceRow]] = {}
+    for c in found:
+        if c.document != WBLQA_DEFAULT:
+            rows = by_document.setdefault(c.document, [])
+            rows.append(SourceRow(c.section or "(whole document)", supports(c.used_by)))
+    order = list(DOCUMENTS)
+    ranked = sorted(by_document, key=lambda d: (order.index(d) if d in order else len(order), d))
+    return [(DOCUMENTS.get(d, d), by_document[d]) for d in ranked]
 
 
 def flagged_rows(detail: AqdDetail, limit: int) -> tuple[list[tuple[str, str, str, str, str]], int]:

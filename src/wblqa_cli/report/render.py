@@ -1,9 +1,10 @@
 """The visit pack as one self-contained HTML document (Jinja2, autoescape on).
 
 Every value printed goes through Jinja2's escaping and through
-``safetext.for_file`` (control characters removed: HTML5 forbids them). The
-charts are the only markup passed through unescaped; ``charts.py`` escapes
-their labels itself.
+``safetext.for_page`` (control characters removed: HTML5 forbids them; a
+right-to-left override or another invisible format character shown as
+``\u202e``, so no text reads reversed). The charts are the only markup passed
+through unescaped; ``charts.py`` escapes their labels itself.
 """
 
 from __future__ import annotations
@@ -22,15 +23,23 @@ LEVELS = {"overdue": "Overdue", "now": "Act now", "soon": "Soon", "info": "For i
 
 
 def _finalize(value: Any) -> Any:
-    from wblqa_cli.safetext import for_file
+    from wblqa_cli.safetext import for_page
 
     if value is None:
         return "—"
     if hasattr(value, "__html__"):  # a chart: markup this package built and escaped
         return value
     if isinstance(value, str):
-        return for_file(value)
+        return for_page(value)
     return value
+
+
+def _shell_words(line: str) -> list[str]:
+    """A printed command's words as the shell reads them, each still quoted as printed:
+    the pack keeps each on one line (``--year`` is never broken after its dashes)."""
+    import shlex
+
+    return [shlex.quote(w) for w in shlex.split(line)]
 
 
 def _day(value: date | None) -> str:
@@ -61,6 +70,7 @@ def environment() -> Environment:
     env.filters["day"] = _day
     env.filters["moment"] = _moment
     env.filters["short"] = _short
+    env.filters["shell_words"] = _shell_words
     return env
 
 
@@ -108,10 +118,44 @@ def css_text(text: str) -> str:
     return re.sub(r"[^\w .,/·-]", "", text)
 
 
+def why_notes(pack: Pack) -> tuple[list[str], dict[str, int]]:
+    """The cycle table's reasons, each said once: the distinct texts in order, and the
+    number (from 1) of each programme's."""
+    notes: list[str] = []
+    of: dict[str, int] = {}
+    for p in pack.status.plan.programmes:
+        rule = p.scope.rule
+        text = p.scope.reason + (f" ({rule.activity})" if rule.activity else "")
+        text += f" [{rule.source}]"
+        if text not in notes:
+            notes.append(text)
+        of[p.code] = notes.index(text) + 1
+    return notes, of
+
+
+def commands(pack: Pack) -> dict[str, str]:
+    """The commands the pack prints beside its cut lists, each naming what it lists."""
+    from wblqa_cli.suggest import command
+
+    year = pack.academic_year
+    out = {"holds": command("retention", "list", "--status", "on-hold")}
+    for d in pack.aqd:
+        out[f"aqd {d.centre}"] = command(
+            "aqd", "status", "--json", "--year", year, "--centre", d.centre
+        )
+    return out
+
+
 def render(pack: Pack) -> str:
     """The whole document as text."""
+    from wblqa_cli.report.pack import sources_in_words, supports
+    from wblqa_cli.rules import WBLQA_DEFAULT
+
     template = environment().get_template("pack.html.j2")
     flagged = {d.centre: flagged_rows(d, pack.settings.flags_listed) for d in pack.aqd}
+    notes, why = why_notes(pack)
+    own = [p for c in pack.sources if c.document == WBLQA_DEFAULT for p in c.used_by]
+    year = pack.status.plan.academic_year
     return template.render(
         pack=pack,
         plan=pack.status.plan,
@@ -120,4 +164,10 @@ def render(pack: Pack) -> str:
         levels=LEVELS,
         version=__version__,
         header=css_text(header(pack)),
+        why_notes=notes,
+        why=why,
+        commands=commands(pack),
+        documents=sources_in_words(pack.sources),
+        own_defaults=(len(own), supports(own)),
+        today_drawn=year.start <= pack.as_of <= year.end,
     )

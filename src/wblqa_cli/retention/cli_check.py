@@ -117,7 +117,7 @@ def _write_csv(results: Any, excel: bool = False) -> None:
 def _write_json(results: Any, today: date, summary: dict[str, Any]) -> None:
     import json as jsonlib
 
-    from wblqa_cli.output import data_stdout
+    from wblqa_cli.output import data_stdout, escaped_json
     from wblqa_cli.retention.check import CHECK_OUT
 
     write = data_stdout().write
@@ -126,7 +126,7 @@ def _write_json(results: Any, today: date, summary: dict[str, Any]) -> None:
     for i, lw, lwd, lwr, qa, qad, qar in results:
         values = (i, lw, lwd and lwd.isoformat(), lwr, qa, qad and qad.isoformat(), qar)
         row = dict(zip(CHECK_OUT, values, strict=True))
-        write(("\n  " if first else ",\n  ") + jsonlib.dumps(row, ensure_ascii=False))
+        write(("\n  " if first else ",\n  ") + escaped_json(jsonlib.dumps(row, ensure_ascii=False)))
         first = False
     write("\n]}\n")
 
@@ -210,7 +210,15 @@ def _check_human(results: Any, summary: Any, today: date) -> None:
     from wblqa_cli.retention.rules import KINDS
 
     if summary.rows <= HUMAN_ROWS:
-        t = table("Id", "Learner work", "dispose from", "QA documents", "dispose from", "Why")
+        t = table(
+            "Id",
+            "Learner work",
+            "dispose from",
+            "QA documents",
+            "dispose from",
+            "Why",
+            whole=("Id", "Learner work", "QA documents"),
+        )
         for i, lw, lwd, lwr, qa, qad, qar in results:
             why = "; ".join(dict.fromkeys(w for w in (lwr, qar) if w))
             t.add_row(i, lw, fmt_date(lwd), qa, fmt_date(qad), why)

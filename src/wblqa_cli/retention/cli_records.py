@@ -138,7 +138,16 @@ def import_(
 def _record_table(records: Iterable[StoredRecord], today: date) -> Any:
     from wblqa_cli.retention.deadline import Undetermined, deadline
 
-    t = table("Id", "Programme", "Kind", "Cohort / learner", "Dispose from", "Status", "Note")
+    t = table(
+        "Id",
+        "Programme",
+        "Kind",
+        "Cohort / learner",
+        "Dispose from",
+        "Status",
+        "Note",
+        whole=("Id", "Programme", "Status"),
+    )
     for r in records:
         status = r.status(today)
         note = ""
@@ -318,7 +327,7 @@ def _say_due_group(g: dict[str, Any], show_: int) -> None:
     )
     if not show_:
         return
-    t = table("Id", "Cohort / learner", "Disposable since")
+    t = table("Id", "Cohort / learner", "Disposable since", whole=("Id",))
     for item in islice(g["records"].items, show_):
         who = " / ".join(x for x in (item["cohort"], item["learner"]) if x)
         t.add_row(item["id"], who, fmt_date(item["dispose_from"]))

@@ -19,6 +19,7 @@ from wblqa_cli.cycle.key_dates import KeyDate
 from wblqa_cli.cycle.plan import Plan
 from wblqa_cli.dates import days_text, long_date
 from wblqa_cli.rules import table
+from wblqa_cli.suggest import centre_option, command
 from wblqa_cli.words import plural
 
 Level = Literal["overdue", "now", "soon", "info"]
@@ -170,83 +171,51 @@ class Status:
         }
 
 
-def _aqd_actions(p: AqdProgress, today: date, soon: int) -> list[Action]:
+def _aqd_actions(p: AqdProgress, today: date, soon: int, several: bool) -> list[Action]:
+    action = _aqd_action(p, today, soon, several)
+    return [] if action is None else [action]
+
+
+def _aqd_action(p: AqdProgress, today: date, soon: int, several: bool) -> Action | None:
     d = p.deadline
     year = d.academic_year.label
     left = d.days_left(today)
-    who = f"centre {p.centre}"
+    about = f"AQD {year} of centre {p.centre}"
+    centre = centre_option(p.centre, several)
+
+    def aqd(verb: str) -> str:
+        return command("aqd", verb, "--year", year, *centre)
+
     if p.state == "submitted":
-        if p.flagged:
-            return [
-                Action(
-                    "info",
-                    "aqd",
-                    f"AQD {year} of {who} is submitted; "
-                    f"{plural(p.flagged, 'answer')} flagged for action.",
-                    f"wblqa aqd status --year {year}",
-                )
-            ]
-        return []
+        flagged = f"{about} is submitted; {plural(p.flagged, 'answer')} flagged for action."
+        return Action("info", "aqd", flagged, aqd("status")) if p.flagged else None
     if p.programmes == 0:
-        return [
-            Action(
-                "now",
-                "aqd",
-                f"AQD {year} of {who}: no programmes registered; the "
-                "self-assessment is per programme.",
-                "wblqa programme add CODE --title TITLE",
-            )
-        ]
+        add = command("programme", "add", "CODE", "--title", "TITLE", *centre)
+        return Action("now", "aqd",
+                      f"{about}: no programmes registered; the self-assessment is per programme.",
+                      add)  # fmt: skip
     progress = f"{p.answered}/{p.applicable} answered, {p.missing} required still missing"
-    command = f"wblqa aqd start --year {year}"
     if today < d.opens:
-        return [
-            Action(
-                "info",
-                "aqd",
-                f"AQD {year} of {who} opens on {long_date(d.opens)}.",
-                command,
-                d.opens,
-            )
-        ]
+        return Action("info", "aqd", f"{about} opens on {long_date(d.opens)}.", aqd("start"),
+                      d.opens)  # fmt: skip
     if left < 0:
-        return [
-            Action(
-                "overdue",
-                "aqd",
-                f"AQD {year} of {who} was due {long_date(d.deadline)} "
-                f"({days_text(-left)} ago): {progress}.",
-                command,
-                d.deadline,
-            )
-        ]
+        return Action("overdue", "aqd",
+                      f"{about} was due {long_date(d.deadline)} ({days_text(-left)} ago): "
+                      f"{progress}.", aqd("start"), d.deadline)  # fmt: skip
     level: Level = "now" if left <= soon else "soon"
     note = f" {d.note}" if d.note else ""
     if p.missing == 0:
-        return [
-            Action(
-                level,
-                "aqd",
-                f"AQD {year} of {who} is complete: submit it by "
-                f"{long_date(d.deadline)} ({days_text(left)} left).{note}",
-                f"wblqa aqd submit --year {year}",
-                d.deadline,
-            )
-        ]
-    return [
-        Action(
-            level,
-            "aqd",
-            f"AQD {year} of {who} is due {long_date(d.deadline)} "
-            f"({days_text(left)} left): {progress}.{note}",
-            command,
-            d.deadline,
-        )
-    ]
+        return Action(level, "aqd",
+                      f"{about} is complete: submit it by {long_date(d.deadline)} "
+                      f"({days_text(left)} left).{note}", aqd("submit"), d.deadline)  # fmt: skip
+    return Action(level, "aqd",
+                  f"{about} is due {long_date(d.deadline)} ({days_text(left)} left): "
+                  f"{progress}.{note}", aqd("start"), d.deadline)  # fmt: skip
 
 
 def _dcs_actions(plan: Plan, today: date) -> list[Action]:
     out: list[Action] = []
+    see = command("cycle", "plan", "--year", plan.academic_year.label)
     for p in plan.programmes:
         if p.dcs_expiry is None or p.dcs_status not in ("expired", "expiring"):
             continue
@@ -257,7 +226,7 @@ def _dcs_actions(plan: Plan, today: date) -> list[Action]:
                     "dcs",
                     f"{p.code} {p.title}: Direct Claims Status expired on "
                     f"{long_date(p.dcs_expiry)}; raise it with {p.dcs_raise_with}.",
-                    "wblqa cycle plan",
+                    see,
                     p.dcs_expiry,
                 )
             )
@@ -270,7 +239,7 @@ def _dcs_actions(plan: Plan, today: date) -> list[Action]:
                     f"{p.code} {p.title}: Direct Claims Status expires on "
                     f"{long_date(p.dcs_expiry)} (in {days_text(left)}); alert "
                     f"{p.dcs_raise_with} before it does.",
-                    "wblqa cycle plan",
+                    see,
                     p.dcs_expiry,
                 )
             )
@@ -279,7 +248,7 @@ def _dcs_actions(plan: Plan, today: date) -> list[Action]:
 
 def _arrangement_actions(a: ArrangementHealth, today: date, soon: int) -> list[Action]:
     out: list[Action] = []
-    check = f'wblqa consortium show "{a.name}"'
+    check = command("consortium", "show", arguments=[a.name])
     if a.failed:
         out.append(
             Action(
@@ -323,7 +292,7 @@ def _retention_actions(r: RetentionSummary, today: date, soon: int) -> list[Acti
                 "now",
                 "retention",
                 f"{plural(r.disposable, 'retention record')} may be disposed of now.",
-                f"wblqa retention due --as-of {today.isoformat()}",
+                command("retention", "due", "--as-of", today.isoformat()),
             )
         )
     if r.unknown:
@@ -368,13 +337,18 @@ def build(
     arrangements: Sequence[ArrangementHealth] = (),
     retention: RetentionSummary | None = None,
     config: Settings | None = None,
+    *,
+    several_centres: bool = False,
 ) -> Status:
-    """Everything that needs action, most urgent (then soonest) first."""
+    """Everything that needs action, most urgent (then soonest) first.
+
+    ``several_centres``: more than one centre is registered, so every suggested
+    command that acts on one centre names it."""
     config = config or settings()
     soon = config.soon_days
     actions: list[Action] = []
     for progress in aqd:
-        actions += _aqd_actions(progress, today, soon)
+        actions += _aqd_actions(progress, today, soon, several_centres)
     actions += _dcs_actions(plan, today)
     for a in arrangements:
         actions += _arrangement_actions(a, today, soon)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -51,14 +51,17 @@ def render(result: Status) -> None:
     if not result.aqd:
         say("No centre registered yet: start with `wblqa centre add NUMBER --name NAME`.")
     if result.actions:
-        t = table("", "Area", "What needs doing", "How")
+        t = table("", "Area", "What needs doing, and the command that does it", whole=("Area",))
         for a in result.actions:
-            t.add_row(styled(LABELS[a.level]), a.area, a.message, a.command or "")
+            t.add_row(styled(LABELS[a.level]), a.area, _todo(a.message, a.command))
+        # Each command on one line where the terminal allows it, to copy as it is.
+        t.columns[2].min_width = max(len(a.command or "") + 2 for a in result.actions)
         console().print(t)
     else:
         say("Nothing needs action. ")
     if result.aqd:
-        t = table("Centre", "AQD", "Answered", "Missing", "Flagged", "Deadline")
+        t = table("Centre", "Name", "AQD", "Answered", "Missing", "Flagged", "Deadline",
+                  whole=("Centre", "Answered"))  # fmt: skip
         for p in result.aqd:
             days = p.deadline.days_left(result.as_of)
             when = (
@@ -67,7 +70,8 @@ def render(result: Status) -> None:
                 else (f"{fmt_date(p.deadline.deadline)} (passed)")
             )
             t.add_row(
-                f"{p.centre} {p.centre_name}",
+                p.centre,
+                p.centre_name,
                 p.state,
                 f"{p.answered}/{p.applicable}",
                 str(p.missing),
@@ -86,3 +90,14 @@ def render(result: Status) -> None:
         for k in result.upcoming:
             span = fmt_date(k.date) + (f" – {fmt_date(k.end_date)}" if k.end_date else "")
             say(f"  {span:<30} {safe(k.what)}")
+
+
+def _todo(message: str, command: str | None) -> Any:
+    """The message, wrapped; under it the command on a line of its own."""
+    from rich.console import Group
+    from rich.text import Text
+
+    said = Text(message)
+    if not command:
+        return said
+    return Group(said, Text(f"→ {command}", style="bold", overflow="fold"))
