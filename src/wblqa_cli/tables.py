@@ -128,25 +128,27 @@ def _csv_cell(kind: str, value: object) -> object:
 
 def write_csv(stream: IO[str], sheet: Sheet, *, excel: bool = False) -> int:
     """The sheet as CSV through :func:`wblqa_cli.csvio.writer`: each cell as text (ISO
-    dates, yes/no, several values joined by ``; ``), neutralised; the number of rows.
+    dates, yes/no, several values joined by ``; ``), neutralised, quoted; the number of rows.
 
     Fast path: most text cells of a long table repeat (a year, a status, a
-    wording), so the neutralised form of a text is remembered (a bounded cache
-    of a pure function); an empty cell is empty at once.
+    wording), so the field a text becomes is remembered (a bounded cache of a
+    pure function); an empty cell is empty at once.
     """
-    from wblqa_cli.csvio import neutralise, writer
+    from wblqa_cli.csvio import neutralise, quoted, writer
 
-    text = lru_cache(maxsize=8192)(neutralise)  # text only: no True == 1 mix-up
+    @lru_cache(maxsize=8192)  # text only: no True == 1 mix-up
+    def text(value: str) -> str:
+        return quoted(neutralise(value))
 
     def other(kind: str, value: object) -> str:
-        return neutralise(_csv_cell(kind, value))
+        return quoted(neutralise(_csv_cell(kind, value)))
 
     kinds = [c.kind for c in sheet.columns]
     w = writer(stream, excel=excel)
     w.writerow([c.name for c in sheet.columns])
     count = 0
     for row in sheet.rows:
-        w.writerow(
+        w.write_fields(
             [
                 text(v) if v.__class__ is str else "" if v is None else other(k, v)
                 for k, v in zip(kinds, row, strict=True)
