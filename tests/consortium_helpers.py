@@ -63,8 +63,3 @@ def deleter(*path: Any) -> Callable[[Doc], None]:
         del target[path[-1]]
 
     return mutate
-
-
-def write_toml(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path

@@ -122,11 +122,9 @@ def test_a_reason_beside_a_real_citation_is_refused() -> None:
         parse_bank(_bank({"source": STAGE_1, "reason": "why"}))
 
 
-def test_walk_through_help_shows_an_own_question_as_wblqas_own(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_walk_through_help_shows_an_own_question_as_wblqas_own() -> None:
     """The walk-through's '?' shows the source; a tool's own question says it is one."""
-    from wblqa_cli.aqd import prompting
+    from wblqa_cli.aqd.cli_sitting import walk_line
     from wblqa_cli.aqd.interview import HELP, Interview
 
     bank = load_bank()
@@ -145,13 +143,13 @@ def test_walk_through_help_shows_an_own_question_as_wblqas_own(
             return spec["choices"][0]["value"]
         return False if spec["type"] == "confirm" else "01/10/2025"
 
-    monkeypatch.setattr(prompting, "ask", ask)
     iv = Interview(
         bank=bank,
         programmes=[("A", "Title A")],
         answers={},
         save=lambda g: None,
-        out=lines.append,
+        out=lambda line: lines.append(walk_line(line)),
+        ask=ask,
         centre_label="12345 Test",
     )
     with pytest.raises(KeyboardInterrupt):

@@ -17,7 +17,8 @@ import pytest
 
 from _aqd_helpers import CODES, complete_document, register, write_json
 from wblqa_cli import dates
-from wblqa_cli.aqd import cli_start, prompting
+from wblqa_cli.aqd import cli_prompting as prompting
+from wblqa_cli.aqd import cli_start
 
 YEAR, CENTRE, TODAY = "2025-26", "12345", date(2026, 11, 2)
 HINT = re.compile(r"`(wblqa aqd [^`]+)`|then run: (wblqa aqd .+)$", re.MULTILINE)

@@ -1,6 +1,6 @@
 """The interactive walk with the prompt replaced (as copier's tests patch its prompt).
 
-``wblqa_cli.aqd.prompting.ask`` is the only function that prompts; here it is
+``wblqa_cli.aqd.cli_prompting.ask`` is the only function that prompts; here it is
 scripted. The walk must save each answer as it is given, so a Ctrl-C at any
 point keeps every answer already given, and a rerun resumes at the first
 unanswered question.
@@ -20,10 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _aqd_helpers import CODES, complete_document, register, write_json
+from wblqa_cli.aqd import cli_prompting as prompting
 from wblqa_cli.aqd import cli_start as aqd_commands
-from wblqa_cli.aqd import prompting
 from wblqa_cli.aqd.answers import Answer, Given, Key, coerce
 from wblqa_cli.aqd.bank import load_bank
+from wblqa_cli.aqd.cli_sitting import walk_line
 from wblqa_cli.aqd.interview import FINAL_NOTE, HELP, SKIP, Interview, prompt_spec
 
 BANK = load_bank()
@@ -79,7 +80,8 @@ def interview(
         programmes=[(c, f"Title {c}") for c in codes],
         answers=saved,
         save=save,
-        out=lines.append,
+        out=lambda line: lines.append(walk_line(line)),
+        ask=lambda spec: prompting.ask(spec),
         centre_label="12345 Test",
         **kw,
     )
@@ -443,6 +445,7 @@ def test_no_sequence_of_interrupts_loses_a_given_answer(data: Any, stops: list[i
             answers=dict(stored),
             save=save,
             out=lambda line: None,
+            ask=lambda spec: prompting.ask(spec),
             centre_label="12345",
         )
         with patch.object(prompting, "ask", script), contextlib.suppress(KeyboardInterrupt):
@@ -574,3 +577,39 @@ def test_interrupt_during_centre_registration_says_nothing_was_saved(
     assert "Stopped. Nothing was saved this time." in result.stderr
     assert "saved" not in result.stderr.replace("Nothing was saved", "")
     assert invoke("centre", "list", "--json").stdout.strip() == "[]"
+
+
+# ------------------------------------------- the walk's lines: data, styled by the CLI
+
+
+def test_the_walk_hands_out_words_and_the_cli_styles_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aqd/interview.py builds no markup: a centre or title holding brackets reaches the
+    screen as typed, styled only by cli_sitting.walk_line."""
+    from wblqa_cli.aqd.interview import Shown
+
+    shown: list[Shown] = []
+    script = Script(interrupt_at=2)
+    iv = Interview(
+        bank=BANK,
+        programmes=[("A", "[red]Evil[/red] title")],
+        answers={},
+        save=lambda g: None,
+        out=shown.append,
+        ask=script,
+        centre_label="12345 [bold]North[/bold] \x1b[2J",
+    )
+    with pytest.raises(KeyboardInterrupt):
+        iv.run()
+    heading = next(s for s in shown if s.kind == "heading")
+    assert heading.text == "Centre 12345 [bold]North[/bold] \x1b[2J"  # the words, as stored
+    styles = ("[bold]", "[dim]", "[italic]", "[red]", "\n")
+    assert not any(s.text.startswith(styles) for s in shown), shown
+    line = walk_line(heading)
+    assert line.startswith("\n[bold]Centre 12345 \\[bold]North\\[/bold] \\x1b[2J")
+    assert line.endswith("[/bold]")
+    title = walk_line(Shown("heading", "Programme 1 of 1: A", "[red]Evil[/red] title"))
+    assert title == "\n[bold]Programme 1 of 1: A[/bold] \\[red]Evil\\[/red] title"
+    assert walk_line(Shown("refused", "[x]")) == "[red]\\[x][/red]"
+    assert (
+        walk_line(Shown("help", "Why", "Source: s")) == "[italic]Why[/italic]\n[dim]Source: s[/dim]"
+    )

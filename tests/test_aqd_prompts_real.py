@@ -1,6 +1,6 @@
 """Every prompt the walk builds, shown by real questionary through a pipe (no terminal).
 
-The scripted tests replace :func:`wblqa_cli.aqd.prompting.ask`; these make sure the
+The scripted tests replace :func:`wblqa_cli.aqd.cli_prompting.ask`; these make sure the
 plain-data specs are ones questionary accepts, with and without defaults, and
 that keys typed at them give the answers the walk expects.
 """
@@ -15,7 +15,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from wblqa_cli.aqd import prompting
+from wblqa_cli.aqd import cli_prompting as prompting
 from wblqa_cli.aqd.answers import coerce
 from wblqa_cli.aqd.bank import load_bank
 from wblqa_cli.aqd.interview import HELP, SKIP, comment_spec, prompt_spec

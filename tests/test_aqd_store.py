@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from wblqa_cli.aqd import prompting
+from wblqa_cli.aqd import cli_prompting as prompting
 from wblqa_cli.aqd.answers import Given
 from wblqa_cli.aqd.bank import load_bank
 from wblqa_cli.registry.model import Centre

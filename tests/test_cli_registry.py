@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from wblqa_cli import __version__
+from wblqa_cli.errors import EXIT_STORE
 
 BA = "Pearson BTEC Level 3 Diploma in Business Administration"
 
@@ -240,7 +241,7 @@ def test_a_newer_store_is_refused_by_every_command(invoke, centre: str, db_path:
     with sqlite3.connect(db_path) as conn:
         conn.execute("INSERT INTO wblqa_migrations VALUES (999, 'future', 'x')")
     result = invoke("centre", "list")
-    assert result.exit_code == 2
+    assert result.exit_code == EXIT_STORE
     assert "newer wblqa" in result.stderr
 
 
@@ -253,6 +254,6 @@ def test_a_newer_store_is_refused_by_every_command(invoke, centre: str, db_path:
 )
 def test_a_store_that_cannot_be_opened_is_a_clear_error(invoke, db: str, message: str) -> None:
     result = invoke("--db", db, "centre", "list")
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == EXIT_STORE, result.output
     assert result.stderr.startswith(f"Error: {message}")
     assert "Traceback" not in result.output

@@ -125,7 +125,9 @@ def test_check_junit_parses(invoke) -> None:  # type: ignore[no-untyped-def]
     ("args", "fragment"),
     [
         pytest.param(
-            ["--format", "xml"], "--format 'xml' is not one of table, json, junit", id="bad-format"
+            ["--format", "xml"],
+            "'xml' (--format) is not one of table, json, junit",
+            id="bad-format",
         ),
         pytest.param(
             ["--as-of", "31/02/2025"], "'31/02/2025' (--as-of) is not a valid date", id="bad-as-of"
@@ -293,7 +295,7 @@ def test_advise_interactive_asks_every_question(invoke, monkeypatch: pytest.Monk
         asked.append(text)
         return Answer(text)
 
-    monkeypatch.setattr(cmd, "require_tty", lambda what, alternative: None)
+    monkeypatch.setattr(cmd, "require_tty", lambda *_: None)
     monkeypatch.setattr(questionary, "confirm", confirm)
     result = invoke("consortium", "advise", "--json")
     assert result.exit_code == 0, result.output

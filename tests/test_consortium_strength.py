@@ -310,11 +310,6 @@ def test_template_marker_survives_store_round_trip() -> None:
 # ------------------------------------------------------------------ diff
 
 
-def _informal_with(doc_change: object) -> tuple[object, object]:
-    old = read_arrangement_file(fixture_path("informal"))
-    return old, build("informal", doc_change)  # type: ignore[arg-type]
-
-
 def _add_centre(doc: Doc) -> None:
     doc["organisations"].append(dict(org(doc, 1), name="Lakeside School", centre_number="45678"))
 

@@ -159,7 +159,7 @@ def test_a_day_before_the_first_academic_year_is_refused() -> None:
 
 
 def test_plural_agrees() -> None:
-    from wblqa_cli.output import plural
+    from wblqa_cli.words import plural
 
     assert plural(1, "day") == "1 day"
     assert plural(0, "record") == "0 records"
@@ -185,7 +185,7 @@ def test_wrap_breaks_between_words_only() -> None:
 
 
 def test_folded_notes_say_each_once_with_a_count() -> None:
-    from wblqa_cli.output import folded
+    from wblqa_cli.words import folded
 
     notes = [(f"60{i}/0001/1", "Title not listed: check the sector.") for i in range(5)]
     notes.insert(2, ("603/1234/5", "Its own note."))

@@ -15,7 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from _aqd_helpers import complete_document, register, write_json
-from wblqa_cli.csvio import BOM, neutralise, write_rows
+from wblqa_cli.csvio import BOM, neutralise
+from wblqa_cli.tables import write_csv
+from wblqa_cli.xlsx import Sheet, columns
 
 YEAR = "2025-26"
 NASTY = 'Gŵyr "quoted", line\nbare CR\rbare LF\nend, “curly” €'
@@ -26,6 +28,11 @@ def read_csv(text: str) -> list[list[str]]:
 
 
 # ------------------------------------------------------------------ the writer
+
+
+def write_rows(out: io.StringIO, header: list[str], rows: Any, *, excel: bool = False) -> int:
+    """Text rows through the CSV writer every table of the tool goes through."""
+    return write_csv(out, Sheet("t", columns(*header), rows), excel=excel)
 
 
 def test_a_bare_cr_is_quoted_and_rows_end_in_crlf() -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import make_url
 
 from _aqd_helpers import CODES, complete_document, write_json
 from consortium_helpers import fixture_path
+from wblqa_cli.errors import EXIT_STORE
 from wblqa_cli.store.migrations import SCHEMA_VERSION
 
 YEAR = "2025-26"
@@ -257,7 +258,7 @@ def test_db_copy_refuses_a_target_that_holds_data(invoke: Any, pg_url: str, tmp_
     ok(invoke("--db", sqlite, "centre", "add", "12345", "--name", "North Vale College"))
     ok(invoke("--db", pg_url, "centre", "add", "23456", "--name", "Riverside School"))
     result = invoke("--db", sqlite, "db", "copy", "--to", pg_url)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == EXIT_STORE, result.output
     assert "is not empty: audit_log (1 rows), centre (1 rows)" in result.stderr
     centres = json.loads(ok(invoke("--db", pg_url, "centre", "list", "--json")).stdout)
     assert [c["number"] for c in centres] == ["23456"]
@@ -281,7 +282,7 @@ def test_db_copy_keeps_nothing_when_a_check_fails(
     monkeypatch.setattr(audit, "verify_rows", lambda rows: ["audit entry 1: broken (test)"])
     for target in (pg_url, str(tmp_path / "new.db")):
         result = invoke("--db", sqlite, "db", "copy", "--to", target)
-        assert result.exit_code == 2, result.output
+        assert result.exit_code == EXIT_STORE, result.output
         assert "nothing was kept" in result.stderr
     assert not (tmp_path / "new.db").exists()
     monkeypatch.undo()
@@ -422,7 +423,7 @@ def test_a_home_centre_works_on_its_own_records_and_the_chain_holds(
     ]
     # The audit log: appended to by the home centre, read by the lead only.
     refused = invoke("--db", home, "audit")
-    assert refused.exit_code == 2
+    assert refused.exit_code == EXIT_STORE
     assert "refused" in refused.stderr and "per-centre access" in refused.stderr
     lead = consortium["12345"]
     entries = _json(invoke, lead, "audit", "--json")
@@ -458,7 +459,7 @@ def test_a_home_centre_may_not_change_the_shared_arrangement(
 ) -> None:
     result = invoke("--db", consortium["23456"], "consortium", "import",
                     str(fixture_path("formal")))  # fmt: skip
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == EXIT_STORE, result.output
     assert "refused" in result.stderr and "per-centre access" in result.stderr
     assert "Traceback" not in result.output
 

@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from _aqd_helpers import complete_document, register, write_json
+from wblqa_cli.errors import EXIT_STORE
 from wblqa_cli.store import migrations
 
 YEAR = "2025-26"
@@ -93,7 +94,7 @@ def test_a_newer_store_is_refused_by_every_command_and_left_alone(
     before = _digest(db_path)
     for args in (("db", "check"), ("centre", "list"), ("retention", "list")):
         result = invoke(*args)
-        assert result.exit_code == 2, result.output
+        assert result.exit_code == EXIT_STORE, result.output
         assert result.stderr.startswith("Error: ") and "newer wblqa" in result.stderr
         assert "Upgrade wblqa" in result.stderr and result.stdout == ""
     assert _digest(db_path) == before
@@ -149,7 +150,7 @@ def test_a_failed_migration_through_the_cli_is_a_message_and_changes_nothing(
     version, tables = _version_and_tables(db_path)
     _add_migration(monkeypatch, _broken)
     result = runner.invoke(app, ["centre", "list"])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == EXIT_STORE, result.output
     assert isinstance(result.exception, SystemExit)
     assert result.stderr.startswith("Error: Cannot open the store ")
     assert "half way" in result.stderr and "left as it was" in result.stderr
@@ -196,19 +197,29 @@ def test_aqd_export_file_is_owner_only_even_when_forced_over_a_readable_file(
     no_leftovers(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("format_", "producer"), [("csv", "export_values"), ("json", "export_records")]
+)
 def test_aqd_export_that_fails_half_way_leaves_no_file(
-    invoke: Any, answered: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    invoke: Any,
+    answered: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    format_: str,
+    producer: str,
 ) -> None:
-    from wblqa_cli.aqd import cli_export as aqd
+    from wblqa_cli.aqd import export
     from wblqa_cli.errors import InputError
 
-    def half(stream: Any, *args: Any) -> int:
-        stream.write("centre,programme\n12345,603/1234/5\n")
+    real = getattr(export, producer)
+
+    def half(*args: Any) -> Any:
+        yield next(iter(real(*args)))  # a first row reaches the writer
         raise InputError("stopped half way")
 
-    monkeypatch.setattr(aqd, "_write_export", half)
-    out = tmp_path / "export.csv"
-    result = invoke("aqd", "export", "--year", YEAR, "-o", str(out))
+    monkeypatch.setattr(export, producer, half)
+    out = tmp_path / f"export.{format_}"
+    result = invoke("aqd", "export", "--year", YEAR, "--format", format_, "-o", str(out))
     assert result.exit_code == 2 and "stopped half way" in result.stderr
     assert not out.exists()
     no_leftovers(tmp_path)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wblqa_cli.safetext import for_file, for_page, for_terminal, has_controls, visible_controls
+from wblqa_cli.output import for_terminal
+from wblqa_cli.safetext import for_file, for_page, has_controls, visible_controls
 
 
 def test_escape_sequences_are_shown_not_obeyed() -> None:

@@ -78,7 +78,7 @@ def test_the_data_version_follows_the_titles() -> None:
 
 
 def test_a_current_stored_match_is_used_without_matching(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
         raise AssertionError("matched again although the stored match is current")
 
     monkeypatch.setattr(scope_module, "match_title", refuse)

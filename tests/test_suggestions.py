@@ -37,7 +37,8 @@ def run_as_printed(invoke: Any, line: str, monkeypatch: pytest.MonkeyPatch) -> A
         args = [{"CODE": "600/1111/1", "TITLE": "Pearson BTEC Level 2 Diploma"}.get(a, a)
                 for a in args]  # fmt: skip
     if args[:2] == ["aqd", "start"]:
-        from wblqa_cli.aqd import cli_start, prompting
+        from wblqa_cli.aqd import cli_prompting as prompting
+        from wblqa_cli.aqd import cli_start
 
         def stop(*_: Any, **__: Any) -> Any:
             raise KeyboardInterrupt

@@ -34,7 +34,6 @@ PROGRAMMES: dict[str, tuple[str, str, str]] = {  # code -> (centre, title, dcs e
     "610/2222/3": (OTAKI, "Pearson BTEC Level 3 Diploma in Security Operations", "2025-09-30"),
     "603/9876/X": (OTAKI, "Pearson BTEC Level 2 Diploma in Health and Social Care", ""),
 }
-STATUSES = ("disposable", "on-hold", "retain", "unknown", "disposed")
 
 
 @dataclass(frozen=True)

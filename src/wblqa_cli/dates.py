@@ -37,8 +37,9 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from wblqa_cli.errors import DataError, InputError, where
+from wblqa_cli.errors import DataError, InputError
 from wblqa_cli.safetext import quoted
+from wblqa_cli.words import plural
 
 _MONTHS = {
     name: number
@@ -189,11 +190,6 @@ def parse_optional_date(text: str | None, context: str | None = None) -> date | 
     return parse_date(text, context)
 
 
-def parse_date_or_none(text: str, *, file: str, line: int, column: str) -> date | None:
-    """A date cell of a CSV file; empty is ``None``, the error names file, line, column."""
-    return parse_optional_date(text, where(file, f"line {line}", f"column {quoted(column)}"))
-
-
 _YEAR = re.compile(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})")
 
 
@@ -283,8 +279,6 @@ def long_date(day: date) -> str:
 
 def days_text(n: int) -> str:
     """``1 day``, ``2 days``."""
-    from wblqa_cli.output import plural
-
     return plural(n, "day")
 
 

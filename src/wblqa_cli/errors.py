@@ -3,6 +3,19 @@
 Domain and store code raise :class:`WblqaError` (or a subclass); the CLI's
 root group catches it in one place, prints the message to stderr and exits
 with the error's code. No traceback reaches a user for an error of theirs.
+
+Each kind of failure has its own code, so that a script can tell them apart
+(the numbers above 2 are the BSD ``sysexits.h`` ones):
+
+====  =====================================================================
+ 1    a check ran and found something that needs action (:class:`ActionNeeded`)
+ 2    bad usage or bad input: the user can fix the command (:class:`InputError`)
+ 69   the store cannot be opened, reached or used (:class:`StoreError`; EX_UNAVAILABLE)
+ 70   an internal error: a bug, with a crash file (:mod:`wblqa_cli.crash`; EX_SOFTWARE)
+ 78   the rules data under ``data/`` is broken: the installation (:class:`DataError`;
+      EX_CONFIG)
+ 130  interrupted (Ctrl-C, SIGTERM, SIGHUP)
+====  =====================================================================
 """
 
 from __future__ import annotations
@@ -12,9 +25,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-EXIT_OK = 0
 EXIT_ACTION_NEEDED = 1
 EXIT_BAD_INPUT = 2
+EXIT_STORE = 69
+EXIT_DATA = 78
 EXIT_INTERRUPTED = 130
 
 
@@ -45,15 +59,16 @@ class NotFound(InputError):
 
 
 class DataError(WblqaError):
-    """A rules file under ``data/`` is malformed: the installation is broken."""
+    """A rules file under ``data/`` is malformed: the installation is broken (exit 78)."""
 
-    exit_code = EXIT_BAD_INPUT
+    exit_code = EXIT_DATA
 
 
 class StoreError(WblqaError):
-    """The store cannot be opened or used (newer schema, unreachable server, corrupt file)."""
+    """The store cannot be opened, reached or used (newer schema, unreachable server,
+    corrupt file, full disk, a right the database refuses): exit 69."""
 
-    exit_code = EXIT_BAD_INPUT
+    exit_code = EXIT_STORE
 
 
 class StoreDamaged(StoreError):

@@ -9,6 +9,8 @@ of a million records needs the memory of one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
 
 from wblqa_cli.output import data_stdout, escaped_json, json_default, to_json
 
@@ -76,10 +78,11 @@ def _json_chunks(value: object, level: int) -> Iterator[str]:
         yield text.replace("\n", "\n" + pad) if level else text
 
 
-def stream_json(document: object) -> None:
-    """Write one JSON document to stdout as :func:`print_json` does, its :class:`Streamed`
-    arrays item by item: the output is the same text, the memory that of one item."""
-    out = data_stdout()  # UTF-8 whatever the locale, as print_json
+def stream_json(document: object, out: IO[str] | None = None) -> None:
+    """Write one JSON document to stdout (or ``out``) as :func:`print_json` does, its
+    :class:`Streamed` arrays item by item: the same text, the memory of one item."""
+    if out is None:
+        out = data_stdout()  # UTF-8 whatever the locale, as print_json
     write = out.write
     batch: list[str] = []
     for chunk in _json_chunks(document, 0):
@@ -89,3 +92,15 @@ def stream_json(document: object) -> None:
             batch.clear()
     write("".join(batch) + "\n")
     out.flush()
+
+
+def write_json(document: object, output: Path | None, *, force: bool = False) -> None:
+    """:func:`stream_json` to the ``-o`` file (owner-only, whole or nothing) or to stdout."""
+    if output is None:
+        stream_json(document)
+        return
+    from wblqa_cli.files import private_output
+    from wblqa_cli.tables import OVERWRITE_HINT
+
+    with private_output(output, overwrite=force, exists_hint=OVERWRITE_HINT) as stream:
+        stream_json(document, stream)

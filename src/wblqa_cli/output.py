@@ -26,21 +26,24 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any
 
-from wblqa_cli.safetext import FORMAT_CHARACTERS, for_terminal, has_controls, visible_controls
+from wblqa_cli.safetext import FORMAT_CHARACTERS, has_controls, visible_controls
+
+# Kept importable from here until store/ imports them from wblqa_cli.words (issue 21's
+# store side): the store may not import this module.
+from wblqa_cli.words import fmt_date as fmt_date
+from wblqa_cli.words import plural as plural
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.segment import Segment
     from rich.table import Table
     from rich.text import Text
-
-T = TypeVar("T")
 
 
 def json_default(value: object) -> object:
@@ -139,6 +142,13 @@ def bounded(text: str, limit: int = SHOWN_LIMIT) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+def for_terminal(text: object, *, keep: str = "\t\n") -> str:
+    """Stored or typed text ready to print through rich: controls shown, markup escaped."""
+    from rich.markup import escape
+
+    return escape(visible_controls(str(text), keep=keep))
 
 
 def safe(value: object) -> str:
@@ -302,40 +312,6 @@ def _message(message: str) -> Text:
         return Text(shown)
 
 
-def fmt_date(value: date | None) -> str:
-    """A date as a person reads it at a glance: ``Tue 15 Jul 2025``."""
-    if value is None:
-        return "—"
-    return value.strftime("%a %d %b %Y").replace(" 0", " ")
-
-
-def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    """A count and its noun, agreeing: ``1 entry``, ``2 entries``, ``0 records``.
-
-    The plural is ``singular + "s"`` unless given (``plural(n, "entry", "entries")``).
-    """
-    return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
-
-
-def folded(notes: Iterable[tuple[str, str]], noun: str = "programme", shown: int = 3) -> list[str]:
-    """``(subject, note)`` pairs as lines, one per distinct note, in first-seen order.
-
-    A note said of one subject reads ``SUBJECT: note``; the same note said of
-    several is one line with a count: ``note (13 programmes: A, B, C, …)``.
-    """
-    by_note: dict[str, list[str]] = {}
-    for subject, note in notes:
-        by_note.setdefault(note, []).append(subject)
-    lines = []
-    for note, subjects in by_note.items():
-        if len(subjects) == 1:
-            lines.append(f"{subjects[0]}: {note}")
-            continue
-        named = ", ".join(subjects[:shown]) + (", …" if len(subjects) > shown else "")
-        lines.append(f"{note} ({plural(len(subjects), noun)}: {named})")
-    return lines
-
-
 def wrap(text: str, width: int | None = None, indent: str = "") -> str:
     """``text`` broken at word boundaries to fit ``width`` (default: the terminal's).
 
@@ -392,7 +368,3 @@ class _Advance:
 
     def advance(self, n: int = 1) -> None:
         self.bar.advance(self.task, n)
-
-
-def rows_of(items: Iterable[T], keys: Sequence[str]) -> list[list[str]]:
-    return [[str(getattr(item, k)) for k in keys] for item in items]

@@ -2,9 +2,10 @@
 
 One place decides what a control character becomes:
 
-- on a terminal (:func:`for_terminal`) an escape sequence or a control
-  character is shown, not obeyed: ``ESC[2J`` prints as ``\\x1b[2J``, BEL as
-  ``\\x07``, and rich markup is escaped so ``[/]`` prints as itself;
+- on a terminal (:func:`visible_controls`, through
+  :func:`wblqa_cli.output.for_terminal`, which also escapes rich markup) an
+  escape sequence or a control character is shown, not obeyed: ``ESC[2J``
+  prints as ``\\x1b[2J``, BEL as ``\\x07``;
 - in a file format (:func:`for_file`: iCalendar TEXT, XML) control
   characters are removed, keeping tab and newline where the format allows
   them, because strict parsers refuse the whole file otherwise.
@@ -17,8 +18,7 @@ can make a reason read backwards), zero-width and invisible characters
 (U+200B, U+2060–U+2064, U+FEFF, U+180E, U+00AD, U+206A–U+206F, U+FFF9–U+FFFB)
 and the line and paragraph separators (U+2028/9). A terminal and the visit
 pack show these as ``\u202e``; files drop them. Zero-width (non-)joiners
-(U+200C/D) stay: scripts and emoji need them. Pure: no rich import until
-markup must be escaped.
+(U+200C/D) stay: scripts and emoji need them. Pure: no rich, no terminal.
 """
 
 from __future__ import annotations
@@ -54,13 +54,6 @@ def visible_controls(text: str, *, keep: str = "\t\n") -> str:
     if not _CONTROLS_ALL.search(text):
         return text
     return _CONTROLS_ALL.sub(lambda m: m.group() if m.group() in keep else _visible(m), text)
-
-
-def for_terminal(text: object, *, keep: str = "\t\n") -> str:
-    """Stored or typed text ready to print through rich: controls shown, markup escaped."""
-    from rich.markup import escape
-
-    return escape(visible_controls(str(text), keep=keep))
 
 
 def for_page(text: object) -> str:

@@ -91,7 +91,8 @@ def _iso_date(value: object) -> bool:
     return True
 
 
-@lru_cache(maxsize=8192)  # most cells repeat: years, codes, titles, wording, answers
+# Most cells repeat: years, codes, titles, wording, answers. Typed: True is "yes", 1 is "1".
+@lru_cache(maxsize=8192, typed=True)
 def _text(value: object) -> str:
     if value is True:
         return "yes"

@@ -9,7 +9,8 @@ from typing import Any
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, state
-from wblqa_cli.output import plain_line, plural, print_json, safe, say
+from wblqa_cli.output import plain_line, print_json, safe, say
+from wblqa_cli.words import plural
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -98,7 +99,7 @@ def backup(
     ),
 ) -> None:
     """Write a consistent copy of the store (safe while others use it)."""
-    from wblqa_cli.errors import InputError
+    from wblqa_cli.errors import InputError, StoreError
     from wblqa_cli.store.engine import backup_name, backup_sqlite
 
     if file is not None and str(file) == "-":
@@ -112,7 +113,10 @@ def backup(
             f"{s.location.display} is not a SQLite file; back it up with the server's own tools."
         )
     target = file.expanduser().resolve() if file else backup_name(source, "backup")
-    backup_sqlite(source, target)
+    try:
+        backup_sqlite(source, target)
+    except StoreError as exc:  # the store opened; the copy's target is what failed
+        raise InputError(exc.message, hint=exc.hint) from None
     _record_anchor(target)
     say(f"Backed up {safe(source)} to {safe(target)}.")
 

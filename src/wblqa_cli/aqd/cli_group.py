@@ -6,7 +6,8 @@ import typer
 
 from wblqa_cli.aqd.cli_common import CENTRE_OPTION, YEAR_OPTION, resolve_centre, resolve_year
 from wblqa_cli.cli_common import JSON_OPTION, store
-from wblqa_cli.output import console, plural, print_json, safe, say, table
+from wblqa_cli.output import console, print_json, safe, say, table
+from wblqa_cli.words import plural
 
 app = typer.Typer(
     no_args_is_help=True,

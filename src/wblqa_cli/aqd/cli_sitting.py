@@ -1,4 +1,5 @@
-"""What ``aqd start`` says around a sitting: where it starts or resumes, and what is next.
+"""What ``aqd start`` says around and during a sitting: where it starts or resumes, each
+line of the walk (:func:`walk_line`), and what is next.
 
 Every hint names the declaration it came from (:func:`again`), so it can be
 run as printed.
@@ -10,13 +11,30 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from wblqa_cli.aqd.cli_common import again
-from wblqa_cli.output import plural, say
+from wblqa_cli.output import safe, say
+from wblqa_cli.words import plural
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.answers import Answer, Key
     from wblqa_cli.aqd.bank import Bank
-    from wblqa_cli.aqd.interview import Interview
+    from wblqa_cli.aqd.interview import Interview, Shown
     from wblqa_cli.dates import AcademicYear
+
+
+def walk_line(line: Shown) -> str:
+    """A line of the walk as the program's markup; its words are data, shown as typed."""
+    text = safe(line.text)
+    if line.kind == "heading":
+        return f"\n[bold]{text}[/bold]" + (f" {safe(line.detail)}" if line.detail else "")
+    if line.kind == "note":
+        return f"\n{text}"
+    if line.kind == "section":
+        return f"[bold]{text}[/bold]"
+    if line.kind == "help":
+        return f"[italic]{text}[/italic]\n[dim]{safe(line.detail or '')}[/dim]"
+    if line.kind == "refused":
+        return f"[red]{text}[/red]"
+    return f"[dim]{text}[/dim]"
 
 
 def welcome(

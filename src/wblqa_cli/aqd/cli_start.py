@@ -21,10 +21,12 @@ from wblqa_cli.aqd.cli_common import (
     resolve_year,
 )
 from wblqa_cli.aqd.cli_sitting import farewell as _farewell
+from wblqa_cli.aqd.cli_sitting import walk_line
 from wblqa_cli.aqd.cli_sitting import welcome as _welcome
 from wblqa_cli.cli_common import store
 from wblqa_cli.errors import EXIT_INTERRUPTED, InputError
-from wblqa_cli.output import note, plural, safe, say, wrap
+from wblqa_cli.output import note, safe, say, wrap
+from wblqa_cli.words import plural
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.bank import Bank
@@ -40,7 +42,7 @@ def _has_terminal() -> bool:
 
 def _prompt_centre(s: Store, sitting: _Sitting) -> str:
     """Register the centre on the fly (interactive only)."""
-    from wblqa_cli.aqd import prompting
+    from wblqa_cli.aqd import cli_prompting as prompting
     from wblqa_cli.registry.model import Centre, check_centre_number, check_text
     from wblqa_cli.store.centres import add_centre
 
@@ -79,7 +81,7 @@ def _prompt_programmes(s: Store, centre: str, year: AcademicYear, sitting: _Sitt
     """Offer to register programmes on the fly (interactive only)."""
     from dataclasses import replace
 
-    from wblqa_cli.aqd import prompting
+    from wblqa_cli.aqd import cli_prompting as prompting
     from wblqa_cli.registry.programmes import build_programme
     from wblqa_cli.store.programme_changes import add_programme
 
@@ -114,7 +116,7 @@ def _ask_programme(s: Store) -> tuple[str, str, str | None]:
 
     The sector is "" when the person said none (not looked up from the title).
     """
-    from wblqa_cli.aqd import prompting
+    from wblqa_cli.aqd import cli_prompting as prompting
     from wblqa_cli.registry.model import check_programme_code
     from wblqa_cli.registry.programmes import describe_sector, find_sector, resolve_sector
     from wblqa_cli.store.centres import programme_codes
@@ -276,6 +278,7 @@ def _start_interactive(
     review: bool,
     sitting: _Sitting,
 ) -> None:
+    from wblqa_cli.aqd import cli_prompting as prompting
     from wblqa_cli.aqd.answers import Given
     from wblqa_cli.aqd.interview import Interview
     from wblqa_cli.errors import ActionNeeded
@@ -302,7 +305,9 @@ def _start_interactive(
         programmes=[(p.code, p.title) for p in programmes],
         answers=answers,
         save=save,
-        out=say,
+        out=lambda line: say(walk_line(line)),
+        ask=prompting.ask,
+        guard=prompting.interrupts_deferred,
         centre_label=f"{number} {get_centre(s, number).name}",
         defaults=previous_answers(s, number, year.previous().label, bank),
         review=review,

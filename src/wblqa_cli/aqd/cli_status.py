@@ -20,7 +20,8 @@ from wblqa_cli.aqd.cli_common import (
 )
 from wblqa_cli.cli_common import JSON_OPTION, store
 from wblqa_cli.dates import days_text
-from wblqa_cli.output import console, fmt_date, print_json, safe, say, table
+from wblqa_cli.output import console, print_json, safe, say, table
+from wblqa_cli.words import fmt_date
 
 if TYPE_CHECKING:
     import datetime as dt

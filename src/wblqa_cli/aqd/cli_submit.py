@@ -17,7 +17,8 @@ from wblqa_cli.aqd.cli_common import (
     resolve_year,
 )
 from wblqa_cli.cli_common import store
-from wblqa_cli.output import fmt_date, note, plural, safe, say
+from wblqa_cli.output import note, safe, say
+from wblqa_cli.words import fmt_date, plural
 
 if TYPE_CHECKING:
     from wblqa_cli.aqd.answers import Answer, Key

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wblqa_cli.registry.model import Programme
+from wblqa_cli.words import plural
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,6 @@ class Coverage:
 
     @property
     def reason(self) -> str:
-        from wblqa_cli.output import plural
-
         n = plural(len(self.covered), "programme")
         if self.fixed:
             return f"{n}, as when it was submitted"

@@ -28,10 +28,6 @@ def scope_of(name: str) -> str:
     return PREFIX + name
 
 
-def name_of(scope: str | None) -> str | None:
-    return scope.removeprefix(PREFIX) if scope and scope.startswith(PREFIX) else None
-
-
 def check_name(value: str, context: str = "NAME") -> str:
     name = value.strip().casefold()
     if not _NAME.fullmatch(name):

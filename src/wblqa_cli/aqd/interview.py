@@ -1,23 +1,39 @@
 """The interactive AQD walk: builds each prompt as data, asks it, saves each answer at once.
 
-The store and the screen are handed in (``save``, ``out``), and prompts go
-through :func:`wblqa_cli.aqd.prompting.ask`, so the walk is tested with scripted
-answers and no terminal.
+Pure: the store, the prompt and the screen are handed in (``save``, ``ask``,
+``out``). Each prompt is a questionary question as plain data, each line for
+the screen a :class:`Shown` (what it is and its words); the command side asks
+(:mod:`wblqa_cli.aqd.cli_prompting`) and styles (:mod:`wblqa_cli.aqd.cli_sitting`),
+so the walk is tested with scripted answers and no terminal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
-from wblqa_cli.aqd import prompting
 from wblqa_cli.aqd.answers import Answer, Given, Key, coerce, display
 from wblqa_cli.aqd.bank import Bank, Question, Value
 from wblqa_cli.aqd.menu import HELP, SKIP, menu_spec
 from wblqa_cli.aqd.walk import Slot, next_unanswered, overall, reach, scope_values, walk
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import safe
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A line of the walk for the screen, as data: what kind of line, and its words.
+
+    ``heading`` (a centre or a programme, its title in ``detail``) and ``note``
+    start a new block; ``section`` names the questions' section; ``aside`` is
+    where the walk stands or what was saved; ``help`` is a question's help, its
+    source in ``detail``; ``refused`` says why a typed answer was not taken.
+    """
+
+    kind: Literal["heading", "note", "section", "aside", "help", "refused"]
+    text: str
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,8 +114,11 @@ class Interview:
     programmes: Sequence[tuple[str, str]]  # (code, title), in walk order
     answers: dict[Key, Answer]
     save: Callable[[Given], None]
-    out: Callable[[str], None]
+    out: Callable[[Shown], None]
+    ask: Callable[[dict[str, Any]], Any]  # shows one prompt (its spec), returns the answer
     centre_label: str
+    #: Held around each save, so that Ctrl-C never lands half way through one.
+    guard: Callable[[], AbstractContextManager[None]] = nullcontext
     defaults: Mapping[Key, Answer] = field(default_factory=dict)
     review: bool = False
     answered: int = 0
@@ -117,15 +136,19 @@ class Interview:
         if self._last_heading is None or self._last_heading[0] != slot.programme:
             if slot.programme is None:
                 if self._after_programmes(slot):
-                    self.out(f"\n{FINAL_NOTE}")
-                self.out(f"\n[bold]Centre {safe(self.centre_label)}[/bold]")
+                    self.out(Shown("note", FINAL_NOTE))
+                self.out(Shown("heading", f"Centre {self.centre_label}"))
             else:
                 title = dict(self.programmes).get(slot.programme, "")
                 self.out(
-                    f"\n[bold]Programme {slot.programme_index} of {slot.programme_total}: "
-                    f"{safe(slot.programme)}[/bold] {safe(title)}"
+                    Shown(
+                        "heading",
+                        f"Programme {slot.programme_index} of {slot.programme_total}: "
+                        f"{slot.programme}",
+                        title,
+                    )
                 )
-        self.out(f"[bold]{safe(self.bank.section(slot.question.section).title)}[/bold]")
+        self.out(Shown("section", self.bank.section(slot.question.section).title))
         self._last_heading = here
 
     def _after_programmes(self, slot: Slot) -> bool:
@@ -154,20 +177,18 @@ class Interview:
         saved = self.answers.get(slot.key)
         last_year = self.defaults.get(slot.key)
         default = saved.value if saved else (last_year.value if last_year else None)
-        self.out(f"[dim]{self._progress(slot)}[/dim]")
+        self.out(Shown("aside", self._progress(slot)))
         if saved is None and last_year is not None and last_year.value is not None:
-            self.out(f"[dim]Last year you answered: {safe(display(last_year.value))}[/dim]")
+            self.out(Shown("aside", f"Last year you answered: {display(last_year.value)}"))
         elif saved is not None:
-            self.out(f"[dim]Saved answer: {safe(display(saved.value) or '(left blank)')}[/dim]")
+            self.out(Shown("aside", f"Saved answer: {display(saved.value) or '(left blank)'}"))
             if saved.comment:
-                self.out(f"[dim]Saved comment: {safe(saved.comment)}[/dim]")
+                self.out(Shown("aside", f"Saved comment: {saved.comment}"))
         while True:
-            raw = prompting.ask(prompt_spec(q, default))
+            raw = self.ask(prompt_spec(q, default))
             text = raw.strip() if isinstance(raw, str) else raw
             if text in (HELP, "?"):
-                self.out(
-                    f"[italic]{safe(q.help)}[/italic]\n[dim]Source: {safe(q.shown_source)}[/dim]"
-                )
+                self.out(Shown("help", q.help, f"Source: {q.shown_source}"))
                 continue
             if text == SKIP:
                 return Skip()
@@ -178,7 +199,7 @@ class Interview:
             try:
                 value = coerce(q, text, q.id)
             except InputError as exc:
-                self.out(f"[red]{safe(exc.message)}[/red]")
+                self.out(Shown("refused", exc.message))
                 continue
             return Given(slot.programme, q.id, value, self._comment_kept(saved, value))
 
@@ -186,7 +207,7 @@ class Interview:
         """The saved comment, if the answer is unchanged or the person keeps it."""
         if saved is None or not saved.comment:
             return None
-        if saved.value == value or prompting.ask(keep_comment_spec(saved.comment)):
+        if saved.value == value or self.ask(keep_comment_spec(saved.comment)):
             return saved.comment
         return None
 
@@ -194,17 +215,17 @@ class Interview:
         """Save one answer; a flagged one is saved first, then a comment is asked for."""
         saved = self.answers.get(given.key)
         if saved is None or (saved.value, saved.comment) != (given.value, given.comment):
-            with prompting.interrupts_deferred():
+            with self.guard():
                 self.save(given)
                 self.answers[given.key] = Answer(given.value, given.comment)
                 self.answered += 1
         q = self.bank.get(given.question_id)
         if q is None or not q.flags(given.value):
             return
-        typed = prompting.ask(comment_spec(q, given.comment))
+        typed = self.ask(comment_spec(q, given.comment))
         comment = (typed or "").strip() or None
         if comment is not None and comment != given.comment:
-            with prompting.interrupts_deferred():
+            with self.guard():
                 self.save(replace(given, comment=comment))
                 self.answers[given.key] = Answer(given.value, comment)
 

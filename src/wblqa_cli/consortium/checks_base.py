@@ -25,7 +25,6 @@ MET = "met"  # the rule is met: pass
 BROKEN = "broken"  # the rule is broken: fail for a must, warn for a should
 OPEN = "open"  # not yet due, or not recorded: warn whatever the strength
 NA = "n/a"  # the rule does not apply to this arrangement
-FINDINGS = (MET, BROKEN, OPEN, NA)
 
 Outcome = tuple[str, str]  # (finding, what we found)
 CheckFn = Callable[[Arrangement, Context], Outcome]

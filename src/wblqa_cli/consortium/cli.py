@@ -11,8 +11,10 @@ import typer
 from wblqa_cli.cli_common import FORCE_OPTION, JSON_OPTION, as_of, require_tty, store
 from wblqa_cli.errors import EXIT_ACTION_NEEDED, InputError
 from wblqa_cli.files import dash_is_stdout
-from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
+from wblqa_cli.output import console, print_json, safe, say, styled, table
 from wblqa_cli.safetext import quoted
+from wblqa_cli.tables import Format, Formats
+from wblqa_cli.words import fmt_date
 
 if TYPE_CHECKING:
     from wblqa_cli.consortium.report import Report
@@ -23,25 +25,17 @@ app = typer.Typer(
     "meets every prerequisite, and by when to apply.",
 )
 
-FORMATS = ("table", "json", "junit")
+FORMATS = Formats((Format.TABLE, Format.JSON, Format.JUNIT), to_file=())
 _STYLE = {"fail": "bold red", "warn": "yellow", "waived": "magenta", "pass": "green", "n/a": "dim"}
 _LABEL = {"fail": "FAIL", "warn": "WARN", "waived": "WAIVED", "pass": "pass", "n/a": "n/a"}
 
 
-def _format(value: str, json: bool) -> str:
-    if json:
-        return "json"
-    if value not in FORMATS:
-        raise InputError(f"--format {quoted(value)} is not one of {', '.join(FORMATS)}.")
-    return value
-
-
-def _render(report: Report, fmt: str) -> None:
+def _render(report: Report, fmt: Format) -> None:
     from wblqa_cli.consortium.report import STATUSES, junit_xml
 
-    if fmt == "json":
+    if fmt == Format.JSON:
         print_json(report.as_json())
-    elif fmt == "junit":
+    elif fmt == Format.JUNIT:
         from wblqa_cli.output import data_stdout
 
         data_stdout().write(junit_xml(report))
@@ -95,16 +89,14 @@ def check(
     as_of_: str | None = typer.Option(
         None, "--as-of", metavar="DATE", help="Check as on this day (default: today)."
     ),
-    format_: str = typer.Option(
-        "table", "--format", "-f", help="Output: table, json or junit (JUnit XML for CI)."
-    ),
+    format_: str = FORMATS.option("-f"),
     json: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
     """Check every prerequisite of the arrangement's model; exit 1 if any fails."""
     from wblqa_cli.consortium.checks import check as run_check
     from wblqa_cli.consortium.loader import read_arrangement_file
 
-    fmt = _format(format_, json)
+    fmt = FORMATS.choose(format_, json=json)
     day = as_of(as_of_)
     arrangement = read_arrangement_file(file)
     _render(run_check(arrangement, day), fmt)
@@ -283,14 +275,14 @@ def show(
     as_of_: str | None = typer.Option(
         None, "--as-of", metavar="DATE", help="Check as on this day (default: today)."
     ),
-    format_: str = typer.Option("table", "--format", "-f", help="Output: table, json or junit."),
+    format_: str = FORMATS.option("-f"),
     json: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
     """Re-run the check on a stored arrangement; exit 1 if any prerequisite fails."""
     from wblqa_cli.consortium.checks import check as run_check
     from wblqa_cli.store.consortium import get_arrangement
 
-    fmt = _format(format_, json)
+    fmt = FORMATS.choose(format_, json=json)
     day = as_of(as_of_)
     _render(run_check(get_arrangement(store(ctx), name), day), fmt)
 

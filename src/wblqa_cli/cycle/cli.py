@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from wblqa_cli.cli_common import AS_OF_OPTION, JSON_OPTION, YEAR_OPTION, store, year_and_day
-from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
-from wblqa_cli.tables import FORCE_OPTION, OUTPUT_OPTION
+from wblqa_cli.output import console, print_json, safe, say, styled, table
+from wblqa_cli.tables import FORCE_OPTION, OUTPUT_OPTION, Format, Formats
+from wblqa_cli.words import fmt_date
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -45,29 +46,29 @@ def _span(k: KeyDate) -> str:
     return f"{_short(k.date)} – {_short(k.end_date)}"
 
 
+PLAN_FORMATS = Formats((Format.TABLE, Format.JSON, Format.XLSX), to_file=(Format.XLSX,))
+
+
 @app.command("plan")
 def plan_(
     ctx: typer.Context,
     year: str | None = YEAR_OPTION,
     as_of_text: str | None = AS_OF_OPTION,
     json: bool = JSON_OPTION,
-    format_: str = typer.Option(
-        "table", "--format", help="table, json or xlsx (an Excel workbook; give -o FILE.xlsx)."
-    ),
+    format_: str = PLAN_FORMATS.option(),
     output: Path | None = OUTPUT_OPTION,
     force: bool = FORCE_OPTION,
 ) -> None:
     """For each programme: LSV scope, least verification, DCS expiry; then the key dates."""
 
     from wblqa_cli.gather import verification_plan
-    from wblqa_cli.tables import table_format
 
-    fmt = table_format(format_, json, output, False, ("table", "json", "xlsx"))
+    fmt = PLAN_FORMATS.choose(format_, json=json, output=output)
     p = verification_plan(store(ctx), *year_and_day(year, as_of_text))
-    if fmt == "xlsx":
+    if fmt == Format.XLSX:
         _write_xlsx(p, output, force)
         return
-    if fmt == "json":
+    if fmt == Format.JSON:
         print_json(p.as_json())
         return
     say(f"[bold]Verification plan {p.academic_year}[/bold] (as of {fmt_date(p.as_of)})")
@@ -82,7 +83,7 @@ def _write_xlsx(p: Plan, output: Path | None, force: bool) -> None:
     from wblqa_cli.cycle.plan_table import plan_sheets
     from wblqa_cli.tables import write_table
 
-    write_table("xlsx", plan_sheets(p), output, force=force)
+    write_table(Format.XLSX, plan_sheets(p), output, force=force)
     if output is not None:
         say(f"Wrote the verification plan {p.academic_year} to {safe(output)}.")
 
@@ -129,7 +130,7 @@ def _say_programmes(p: Plan) -> None:
     for pp in p.programmes:
         for w in pp.warnings:
             say(f"[bold]! {safe(pp.code)}[/bold]: {safe(w)}")
-    from wblqa_cli.output import folded
+    from wblqa_cli.words import folded
 
     for line in folded((pp.code, n) for pp in p.programmes for n in pp.notes):
         say(f"  {safe(line)}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, store
-from wblqa_cli.output import fmt_date, print_json, safe, say, table
+from wblqa_cli.output import print_json, safe, say, table
+from wblqa_cli.words import fmt_date
 
 app = typer.Typer(no_args_is_help=True, help="Register, rename and list your centres.")
 

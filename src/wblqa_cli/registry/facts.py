@@ -83,11 +83,6 @@ def in_effect(facts: Iterable[Fact], year: str | None) -> InEffect:
     return InEffect(dcs, tuple(expected))
 
 
-def facts_for_year(facts: Iterable[Fact], year: str) -> dict[tuple[str, str], Fact]:
-    """The records of exactly ``year``, keyed (programme, question) as AQD answers are."""
-    return {(f.programme, f.question): f for f in facts if f.year == year}
-
-
 def from_flags(
     *, dcs_expiry: date | None, expected: tuple[date, ...], clear_dcs: bool = False
 ) -> dict[str, FactValue]:

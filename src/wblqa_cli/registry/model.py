@@ -18,14 +18,6 @@ class Centre:
     name: str
 
 
-#: How a programme's sector group was found from its title.
-MATCH_HOW = {
-    "exact": "its title is listed",
-    "close": "its title is a close spelling of a listed title",
-    "none": "its title is in no listed group",
-}
-
-
 @dataclass(frozen=True)
 class SectorMatch:
     """A programme title's sector-group match, as found and stored when the title was saved.
@@ -35,16 +27,12 @@ class SectorMatch:
     """
 
     group: str | None
-    how: str  # a key of MATCH_HOW
+    how: str  # "exact" (its title is listed), "close" (a close spelling of one) or "none"
     title: str | None  # the listed title it matched
     version: str
 
     def as_json(self) -> dict[str, object]:
         return {"group": self.group, "how": self.how, "listed_title": self.title}
-
-    @property
-    def explained(self) -> str:
-        return MATCH_HOW.get(self.how, self.how)
 
 
 @dataclass(frozen=True)

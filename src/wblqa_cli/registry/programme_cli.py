@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, store
-from wblqa_cli.output import console, fmt_date, plural, print_json, safe, say, table
-from wblqa_cli.registry.options import DCS_OPTION, EXPECTED_OPTION, FACT_YEAR_OPTION, fact_year
+from wblqa_cli.output import console, print_json, safe, say, table
+from wblqa_cli.registry.cli_options import DCS_OPTION, EXPECTED_OPTION, FACT_YEAR_OPTION, fact_year
 from wblqa_cli.registry.programme_edit_cli import edit, joining_note, remove, retire, show
+from wblqa_cli.words import fmt_date, plural
 
 app = typer.Typer(no_args_is_help=True, help="Register, change, retire and list programmes.")
 app.command("show")(show)

@@ -8,7 +8,7 @@ import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, store
 from wblqa_cli.output import console, print_json, safe, say, table
-from wblqa_cli.registry.options import DCS_OPTION, EXPECTED_OPTION, FACT_YEAR_OPTION, fact_year
+from wblqa_cli.registry.cli_options import DCS_OPTION, EXPECTED_OPTION, FACT_YEAR_OPTION, fact_year
 
 if TYPE_CHECKING:
     from wblqa_cli.registry.model import Programme

@@ -32,7 +32,7 @@ def report(
     offline. Print it from a browser for PDF (A4: the cover on its own page,
     then the sections, headings kept with what follows).
     """
-    from wblqa_cli.report.collect import collect
+    from wblqa_cli.report.cli_collect import collect
     from wblqa_cli.report.render import render
 
     target = None if output == "-" else Path(output)

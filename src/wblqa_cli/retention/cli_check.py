@@ -11,12 +11,13 @@ import typer
 
 from wblqa_cli.cli_common import JSON_OPTION, QUIET_OPTION, as_of, date_option
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, print_json, safe, say, show_progress, table
-from wblqa_cli.retention.options import (
+from wblqa_cli.output import console, print_json, safe, say, show_progress, table
+from wblqa_cli.retention.cli_options import (
     AS_OF,
     kind_label,
 )
-from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION
+from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION, Format, Formats
+from wblqa_cli.words import fmt_date
 
 if TYPE_CHECKING:
     from wblqa_cli.retention.deadline import Deadline
@@ -131,9 +132,7 @@ def _write_json(results: Any, today: date, summary: dict[str, Any]) -> None:
 
 
 HUMAN_ROWS = 200
-FORMAT_OPTION = typer.Option(
-    None, "--format", help="table, csv, json or xlsx (an Excel workbook; give -o FILE.xlsx)."
-)
+CHECK_FORMATS = Formats((Format.TABLE, Format.CSV, Format.JSON, Format.XLSX), csv_flag=True)
 
 
 def check(
@@ -148,7 +147,7 @@ def check(
     as_of_: str | None = AS_OF,
     json: bool = JSON_OPTION,
     csv: bool = typer.Option(False, "--csv", help="Write the results as CSV on stdout."),
-    format_: str | None = FORMAT_OPTION,
+    format_: str = CHECK_FORMATS.option(),
     output: Path | None = OUTPUT_OPTION,
     force: bool = FORCE_OPTION,
     excel: bool = EXCEL_OPTION,
@@ -163,8 +162,8 @@ def check(
     from wblqa_cli.retention.check import check_results, validate_check
     from wblqa_cli.retention.source import open_source
 
-    fmt = _check_format(format_, json, csv, output, excel)
-    json, csv = fmt == "json", fmt == "csv"
+    fmt = CHECK_FORMATS.choose(format_, json=json, csv=csv, output=output, excel=excel)
+    json, csv = fmt == Format.JSON, fmt == Format.CSV
     if file == "-" and sys.stdin.isatty():
         raise InputError(
             "No CSV given: name a file, or pipe one in.",
@@ -177,7 +176,7 @@ def check(
             summary = validate_check(source, today, p.advance)
         with progress("Writing results", summary.rows, enabled=bar and (json or csv)) as p:
             results = check_results(source, today)
-            if fmt == "xlsx" or (csv and output is not None):
+            if fmt == Format.XLSX or (csv and output is not None):
                 _write_table(fmt, _counted(results, p.advance), output, force, excel)
             elif csv:
                 _write_csv(_counted(results, p.advance), excel)
@@ -187,25 +186,7 @@ def check(
                 _check_human(results, summary, today)
 
 
-def _check_format(
-    format_: str | None, json: bool, csv: bool, output: Path | None, excel: bool
-) -> str:
-    from wblqa_cli.tables import checked_format
-
-    chosen = [f for f, on in (("json", json), ("csv", csv)) if on]
-    if format_ is not None:
-        chosen.append(checked_format(format_, ("table", "csv", "json", "xlsx")))
-    if len(set(chosen)) > 1:
-        raise InputError("Choose one output: --json, --csv or --format.")
-    fmt = chosen[0] if chosen else "table"
-    if output is not None and fmt not in ("csv", "xlsx"):
-        raise InputError("-o writes --format csv or xlsx; add one of them.")
-    if excel and fmt != "csv":
-        raise InputError("--excel is for CSV output (--csv or --format csv).")
-    return fmt
-
-
-def _write_table(fmt: Any, results: Any, output: Path | None, force: bool, excel: bool) -> None:
+def _write_table(fmt: Format, results: Any, output: Path | None, force: bool, excel: bool) -> None:
     from wblqa_cli.retention.check import CHECK_OUT
     from wblqa_cli.tables import write_table
     from wblqa_cli.xlsx import Sheet, columns

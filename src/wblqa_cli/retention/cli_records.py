@@ -18,8 +18,8 @@ from wblqa_cli.cli_common import (
     store,
 )
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import console, fmt_date, plural, print_json, safe, say, show_progress, table
-from wblqa_cli.retention.options import (
+from wblqa_cli.output import console, print_json, safe, say, show_progress, table
+from wblqa_cli.retention.cli_options import (
     AS_OF,
     KIND_HELP,
     STATUS_HELP,
@@ -28,7 +28,8 @@ from wblqa_cli.retention.options import (
     kind_label,
 )
 from wblqa_cli.safetext import quoted
-from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION
+from wblqa_cli.tables import EXCEL_OPTION, FORCE_OPTION, OUTPUT_OPTION, Format, Formats
+from wblqa_cli.words import fmt_date, plural
 
 if TYPE_CHECKING:
     from wblqa_cli.json_stream import Streamed
@@ -179,6 +180,7 @@ def _record_table(records: Iterable[StoredRecord], today: date) -> Any:
 
 #: Records a table shows when no --limit is given: a screen is for reading, not 200,000 rows.
 TABLE_LIMIT = 100
+LIST_FORMATS = Formats((Format.TABLE, Format.JSON, Format.CSV, Format.XLSX))
 
 
 def list_(
@@ -194,9 +196,7 @@ def list_(
     ),
     as_of_: str | None = AS_OF,
     json: bool = JSON_OPTION,
-    format_: str = typer.Option(
-        "table", "--format", help="table, json, csv or xlsx (an Excel workbook; give -o FILE)."
-    ),
+    format_: str = LIST_FORMATS.option(),
     output: Path | None = OUTPUT_OPTION,
     force: bool = FORCE_OPTION,
     excel: bool = EXCEL_OPTION,
@@ -204,13 +204,12 @@ def list_(
     """List stored retention records with their status."""
     from wblqa_cli.json_stream import Streamed, stream_json
     from wblqa_cli.store.retention import count_records, iter_records
-    from wblqa_cli.tables import table_format
 
-    fmt = table_format(format_, json, output, excel, ("table", "json", "csv", "xlsx"))
-    json = fmt == "json"
+    fmt = LIST_FORMATS.choose(format_, json=json, output=output, excel=excel)
+    json = fmt == Format.JSON
     s, today = store(ctx), as_of(as_of_)
     where = {"status": checked_status(status), "programme": programme, "kind": checked_kind(kind)}
-    if fmt in ("csv", "xlsx"):  # the rows go to the writer as the store yields them
+    if fmt in (Format.CSV, Format.XLSX):  # the rows go to the writer as the store yields them
         _write_list(fmt, iter_records(s, today, **where, limit=limit), today, output, force, excel)
         return
     if json:
@@ -231,7 +230,7 @@ def list_(
 
 
 def _write_list(
-    fmt: Any, records: Any, today: date, output: Path | None, force: bool, excel: bool
+    fmt: Format, records: Any, today: date, output: Path | None, force: bool, excel: bool
 ) -> None:
     from wblqa_cli.retention.table import LIST_COLUMNS, list_rows
     from wblqa_cli.tables import write_table

@@ -20,7 +20,6 @@ from datetime import date, datetime
 from typing import Any
 
 from wblqa_cli.errors import InputError
-from wblqa_cli.output import fmt_date
 from wblqa_cli.retention.deadline import (
     PENDING,
     Deadline,
@@ -31,6 +30,7 @@ from wblqa_cli.retention.deadline import (
 )
 from wblqa_cli.retention.rules import KINDS, QA_DOCUMENTS, Rules, load_rules
 from wblqa_cli.safetext import quoted
+from wblqa_cli.words import fmt_date
 
 RETAIN = "retain"
 DISPOSABLE = "disposable"
@@ -39,28 +39,6 @@ UNKNOWN = "unknown"
 STATUSES = (RETAIN, DISPOSABLE, ON_HOLD, UNKNOWN)
 DISPOSED = "disposed"
 LIST_STATUSES = (*STATUSES, DISPOSED)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The status of one kind of record on a given day."""
-
-    kind: str
-    status: str
-    dispose_from: date | None
-    reason: str
-
-
-def status_on(found: Deadline | Undetermined, today: date, *, on_hold: bool = False) -> Outcome:
-    """``on-hold`` beats everything; then ``unknown``; then the dates decide."""
-    dispose_from = found.dispose_from if isinstance(found, Deadline) else None
-    if on_hold:
-        return Outcome(found.kind, ON_HOLD, dispose_from, "on hold until the hold is released")
-    if isinstance(found, Undetermined):
-        return Outcome(found.kind, UNKNOWN, None, found.reason)
-    if today >= found.dispose_from:
-        return Outcome(found.kind, DISPOSABLE, dispose_from, f"{found.because} ({found.source})")
-    return Outcome(found.kind, RETAIN, dispose_from, f"{found.because} ({found.source})")
 
 
 def status_name(dispose_from: date | None, today: date, *, on_hold: bool) -> str:

@@ -18,9 +18,9 @@ from wblqa_cli.aqd.deadlines import Deadline
 from wblqa_cli.cycle.key_dates import KeyDate
 from wblqa_cli.cycle.plan import Plan
 from wblqa_cli.dates import days_text, long_date
-from wblqa_cli.output import plural
 from wblqa_cli.rules import table
 from wblqa_cli.suggest import centre_option, command
+from wblqa_cli.words import plural
 
 Level = Literal["overdue", "now", "soon", "info"]
 LEVELS: tuple[Level, ...] = ("overdue", "now", "soon", "info")

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wblqa_cli.cli_common import AS_OF_OPTION, JSON_OPTION, YEAR_OPTION, store, year_and_day
-from wblqa_cli.output import console, fmt_date, print_json, safe, say, styled, table
+from wblqa_cli.output import console, print_json, safe, say, styled, table
+from wblqa_cli.words import fmt_date
 
 if TYPE_CHECKING:
     from wblqa_cli.status.actions import Status

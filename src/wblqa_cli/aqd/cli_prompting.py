@@ -117,7 +117,7 @@ def interrupts_deferred() -> Iterator[None]:
         return
     pressed: list[object] = []
 
-    def hold(signum: int, frame: object) -> None:
+    def hold(signum: int, _frame: object) -> None:
         pressed.append(signum)
 
     previous = signal.signal(signal.SIGINT, hold)
